@@ -1,0 +1,88 @@
+// Builds the layer: bundles src/ with esbuild, lays out the tree that lands in /opt, zips it,
+// and prints sizes. Fails when the zip is over the size budget.
+import { build } from 'esbuild';
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { zipDirectory } from './zip-directory.mjs';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const DIST = join(ROOT, 'dist');
+const LAYER_DIR = join(DIST, 'layer');
+const MAPS_DIR = join(DIST, 'sourcemaps');
+const ZIP_PATH = join(DIST, 'otel-lambda-layer.zip');
+const ZIP_BUDGET_BYTES = 350 * 1024;
+
+// The bundle is ES modules (so lazily loaded parts can share chunks); bundled CommonJS
+// dependencies still call require() for Node built-ins, which this banner provides.
+const REQUIRE_BANNER = "import { createRequire as __otelCreateRequire } from 'node:module'; const require = __otelCreateRequire(import.meta.url);";
+
+export async function buildLayer({ quiet = false } = {}) {
+  rmSync(DIST, { recursive: true, force: true });
+  mkdirSync(join(LAYER_DIR, 'otel-lambda'), { recursive: true });
+
+  await build({
+    entryPoints: { bootstrap: join(ROOT, 'src/bootstrap.ts') },
+    outdir: join(LAYER_DIR, 'otel-lambda'),
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    // nodejs22.x is the oldest Lambda runtime still supported.
+    target: 'node22',
+    minify: true,
+    treeShaking: true,
+    sourcemap: 'external',
+    legalComments: 'none',
+    banner: { js: REQUIRE_BANNER },
+    logLevel: 'warning',
+  });
+
+  // Source maps stay out of the zip (size), next to it for debugging.
+  mkdirSync(MAPS_DIR, { recursive: true });
+  for (const file of readdirSync(join(LAYER_DIR, 'otel-lambda'))) {
+    if (file.endsWith('.map')) renameSync(join(LAYER_DIR, 'otel-lambda', file), join(MAPS_DIR, file));
+  }
+
+  copyFileSync(join(ROOT, 'otel-handler'), join(LAYER_DIR, 'otel-handler'));
+  chmodSync(join(LAYER_DIR, 'otel-handler'), 0o755);
+
+  await zipDirectory(LAYER_DIR, ZIP_PATH);
+  const report = sizeReport();
+  if (!quiet) printReport(report);
+  if (report.zipBytes > ZIP_BUDGET_BYTES) {
+    throw new Error(`layer zip is ${report.zipBytes} bytes, over the budget of ${ZIP_BUDGET_BYTES} bytes`);
+  }
+  return { layerDir: LAYER_DIR, zipPath: ZIP_PATH, ...report };
+}
+
+function listFiles(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? listFiles(join(dir, entry.name)) : [join(dir, entry.name)],
+  );
+}
+
+function sizeReport() {
+  const files = listFiles(LAYER_DIR).map((file) => ({ path: relative(LAYER_DIR, file), bytes: statSync(file).size }));
+  return {
+    files,
+    fileCount: files.length,
+    unzippedBytes: files.reduce((sum, file) => sum + file.bytes, 0),
+    zipBytes: statSync(ZIP_PATH).size,
+  };
+}
+
+function printReport(report) {
+  const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+  console.log(`layer: ${relative(ROOT, ZIP_PATH)}`);
+  for (const file of report.files) console.log(`  ${file.path.padEnd(40)} ${kb(file.bytes).padStart(10)}`);
+  console.log(`  zip ${kb(report.zipBytes)} (budget ${kb(ZIP_BUDGET_BYTES)}), unzipped ${kb(report.unzippedBytes)}, ${report.fileCount} files`);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  buildLayer().catch((error) => {
+    console.error(`build failed: ${error.message}`);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,89 @@
+import type { LogLevel } from '../log.ts';
+import { readBool, readEnum, readInt, readList, readString, type Env } from './readers.ts';
+
+export const FLUSH_MODES = ['sync', 'deferred', 'background'] as const;
+export type FlushMode = (typeof FLUSH_MODES)[number];
+
+export const TRACES_EXPORTERS = ['otlp', 'console', 'none'] as const;
+export type TracesExporterName = (typeof TRACES_EXPORTERS)[number];
+
+const LOG_LEVELS: readonly LogLevel[] = ['none', 'error', 'warn', 'info', 'debug'];
+
+/** Where the function lives and how Lambda started it; read from Lambda's own variables. */
+export interface LambdaEnvironment {
+  readonly taskRoot: string | undefined;
+  readonly handler: string | undefined;
+  readonly functionName: string | undefined;
+  readonly region: string | undefined;
+  readonly executionEnv: string | undefined;
+  /** host:port of the Runtime API; its calls are the runtime's, never traced. */
+  readonly runtimeApi: string | undefined;
+  /** `lambda-managed-instances` runs invocations concurrently in worker threads. */
+  readonly managedInstances: boolean;
+}
+
+export interface LayerConfig {
+  readonly sdkDisabled: boolean;
+  readonly logLevel: LogLevel;
+  readonly serviceName: string | undefined;
+  readonly tracesExporter: TracesExporterName;
+  readonly propagators: readonly string[];
+  readonly flushMode: FlushMode;
+  /** Longest time a flush may add to an invocation. */
+  readonly flushTimeoutMs: number;
+  /** Time kept free before the invocation deadline; flushing never eats into it. */
+  readonly deadlineMarginMs: number;
+  readonly enabledInstrumentations: readonly string[] | undefined;
+  readonly disabledInstrumentations: readonly string[];
+  readonly lambda: LambdaEnvironment;
+}
+
+export interface LoadedConfig {
+  readonly config: LayerConfig;
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Reads every setting the layer's own code uses, once, from `env`.
+ * Libraries that implement the OpenTelemetry specification's variables themselves
+ * (the OTLP exporter's OTEL_EXPORTER_OTLP_*, the resource env detector) read those directly.
+ */
+export function loadConfig(env: Env): LoadedConfig {
+  const warnings: string[] = [];
+  function take<T>(reading: { value: T; warning?: string }): T {
+    if (reading.warning !== undefined) warnings.push(reading.warning);
+    return reading.value;
+  }
+
+  const enabledList = readList(env, 'OTEL_NODE_ENABLED_INSTRUMENTATIONS', []);
+  const config: LayerConfig = {
+    sdkDisabled: take(readBool(env, 'OTEL_SDK_DISABLED', false)),
+    logLevel: take(readEnum(env, 'OTEL_LOG_LEVEL', LOG_LEVELS, 'warn')),
+    serviceName: readString(env, 'OTEL_SERVICE_NAME'),
+    tracesExporter: take(readEnum(env, 'OTEL_TRACES_EXPORTER', TRACES_EXPORTERS, 'otlp')),
+    propagators: take(readList(env, 'OTEL_PROPAGATORS', ['tracecontext', 'baggage', 'xray'])),
+    flushMode: take(readEnum(env, 'OTEL_LAMBDA_FLUSH_MODE', FLUSH_MODES, 'sync')),
+    flushTimeoutMs: take(readInt(env, 'OTEL_LAMBDA_FLUSH_TIMEOUT_MS', 500, { min: 1, max: 900_000 })),
+    deadlineMarginMs: take(readInt(env, 'OTEL_LAMBDA_DEADLINE_MARGIN_MS', 50, { min: 0, max: 60_000 })),
+    enabledInstrumentations: env['OTEL_NODE_ENABLED_INSTRUMENTATIONS'] === undefined ? undefined : enabledList.value,
+    disabledInstrumentations: take(readList(env, 'OTEL_NODE_DISABLED_INSTRUMENTATIONS', [])),
+    lambda: {
+      taskRoot: readString(env, 'LAMBDA_TASK_ROOT'),
+      handler: readString(env, '_HANDLER'),
+      functionName: readString(env, 'AWS_LAMBDA_FUNCTION_NAME'),
+      region: readString(env, 'AWS_REGION'),
+      executionEnv: readString(env, 'AWS_EXECUTION_ENV'),
+      runtimeApi: readString(env, 'AWS_LAMBDA_RUNTIME_API'),
+      managedInstances: readString(env, 'AWS_LAMBDA_INITIALIZATION_TYPE') === 'lambda-managed-instances',
+    },
+  };
+  return { config: Object.freeze(config), warnings };
+}
+
+/**
+ * The invocation's X-Ray header as the runtime client left it in the environment
+ * (`_X_AMZN_TRACE_ID` is rewritten per invocation, so it cannot be read once at init).
+ */
+export function readInvocationTraceEnv(): string | undefined {
+  return process.env['_X_AMZN_TRACE_ID'];
+}

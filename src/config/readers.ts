@@ -1,0 +1,77 @@
+/**
+ * Small typed readers for environment values. Each returns the parsed value or, for a bad
+ * value, the fallback plus one warning naming the variable, the value, what is allowed and
+ * what is used instead. They never throw: a layer switched on by an env var must not break
+ * a function.
+ */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface Reading<T> {
+  value: T;
+  warning?: string;
+}
+
+function present(raw: string | undefined): raw is string {
+  return raw !== undefined && raw.trim() !== '';
+}
+
+function rejected<T>(key: string, raw: string, allowed: string, fallback: T): Reading<T> {
+  return {
+    value: fallback,
+    warning: `${key}="${raw}" is not valid (allowed: ${allowed}); using ${JSON.stringify(fallback)}.`,
+  };
+}
+
+export function readBool(env: Env, key: string, fallback: boolean): Reading<boolean> {
+  const raw = env[key];
+  if (!present(raw)) return { value: fallback };
+  const normalised = raw.trim().toLowerCase();
+  if (normalised === 'true' || normalised === '1') return { value: true };
+  if (normalised === 'false' || normalised === '0') return { value: false };
+  return rejected(key, raw, 'true, false', fallback);
+}
+
+export function readInt(
+  env: Env,
+  key: string,
+  fallback: number,
+  bounds: { min: number; max: number },
+): Reading<number> {
+  const raw = env[key];
+  if (!present(raw)) return { value: fallback };
+  const parsed = Number(raw.trim());
+  if (!Number.isInteger(parsed) || parsed < bounds.min || parsed > bounds.max) {
+    return rejected(key, raw, `an integer from ${bounds.min} to ${bounds.max}`, fallback);
+  }
+  return { value: parsed };
+}
+
+export function readEnum<T extends string>(
+  env: Env,
+  key: string,
+  allowed: readonly T[],
+  fallback: T,
+): Reading<T> {
+  const raw = env[key];
+  if (!present(raw)) return { value: fallback };
+  const normalised = raw.trim().toLowerCase();
+  const match = allowed.find((candidate) => candidate === normalised);
+  if (match === undefined) return rejected(key, raw, allowed.join(', '), fallback);
+  return { value: match };
+}
+
+/** Comma-separated list, trimmed, lower-cased, without empties. */
+export function readList(env: Env, key: string, fallback: readonly string[]): Reading<readonly string[]> {
+  const raw = env[key];
+  if (!present(raw)) return { value: fallback };
+  const items = raw
+    .split(',')
+    .map((item) => item.trim().toLowerCase())
+    .filter((item) => item !== '');
+  return { value: items };
+}
+
+export function readString(env: Env, key: string): string | undefined {
+  const raw = env[key];
+  return present(raw) ? raw.trim() : undefined;
+}

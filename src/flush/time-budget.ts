@@ -1,0 +1,30 @@
+export type BudgetOutcome = 'done' | 'timed-out' | 'failed';
+
+/**
+ * Runs `work` for at most `budgetMs`. Never rejects: a flush that fails or overruns must not
+ * become the user's error or hold the invocation. The timer is unref'd so it never keeps the
+ * event loop (and with it a Node 22 callback handler's completion) alive.
+ */
+export async function withinBudget(work: () => Promise<unknown>, budgetMs: number): Promise<BudgetOutcome> {
+  if (budgetMs <= 0) return 'timed-out';
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<BudgetOutcome>((resolve) => {
+    timer = setTimeout(() => resolve('timed-out'), budgetMs);
+    timer.unref();
+  });
+  const attempt = (async (): Promise<BudgetOutcome> => {
+    await work();
+    return 'done';
+  })().catch((): BudgetOutcome => 'failed');
+  try {
+    return await Promise.race([attempt, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The flush budget of one invocation: the configured limit, never past the deadline's margin. */
+export function flushBudgetMs(flushTimeoutMs: number, deadlineMarginMs: number, remainingMs: number | undefined): number {
+  if (remainingMs === undefined || !Number.isFinite(remainingMs)) return flushTimeoutMs;
+  return Math.max(0, Math.min(flushTimeoutMs, remainingMs - deadlineMarginMs));
+}

@@ -1,0 +1,37 @@
+import { ROOT_CONTEXT, TraceFlags, defaultTextMapGetter, trace, type Context } from '@opentelemetry/api';
+import { AWSXRayPropagator, AWSXRAY_TRACE_ID_HEADER } from '@opentelemetry/propagator-aws-xray';
+import { readInvocationTraceEnv } from '../config/index.ts';
+import type { LambdaContextLike } from './invocation-attributes.ts';
+
+const xray = new AWSXRayPropagator();
+
+interface InvokeStoreLike {
+  getXRayTraceId?(): string | undefined;
+}
+
+/**
+ * The invocation's own X-Ray trace header: the context's `xRayTraceId` (ric v4), then the
+ * runtime's invoke store (per invocation, also under Managed Instances where invocations run
+ * concurrently), then `_X_AMZN_TRACE_ID` (ric v3 sets it per invocation; absent under
+ * Managed Instances).
+ */
+export function invocationTraceHeader(context: LambdaContextLike): string | undefined {
+  if (typeof context.xRayTraceId === 'string' && context.xRayTraceId !== '') return context.xRayTraceId;
+  const store = (globalThis as { awslambda?: { InvokeStore?: InvokeStoreLike } }).awslambda?.InvokeStore;
+  const fromStore = typeof store?.getXRayTraceId === 'function' ? store.getXRayTraceId() : undefined;
+  return fromStore ?? readInvocationTraceEnv();
+}
+
+/**
+ * The parent of the invocation span. Lambda sends an X-Ray header on every invocation, with
+ * `Sampled=0` whenever active tracing is off; adopting that as parent would make a parent-based
+ * sampler drop every trace, so only a sampled X-Ray context becomes the parent.
+ */
+export function parentContextOf(context: LambdaContextLike): Context {
+  const header = invocationTraceHeader(context);
+  if (header === undefined) return ROOT_CONTEXT;
+  const extracted = xray.extract(ROOT_CONTEXT, { [AWSXRAY_TRACE_ID_HEADER]: header }, defaultTextMapGetter);
+  const spanContext = trace.getSpanContext(extracted);
+  if (spanContext === undefined || (spanContext.traceFlags & TraceFlags.SAMPLED) === 0) return ROOT_CONTEXT;
+  return extracted;
+}

@@ -1,0 +1,31 @@
+import { flushBudgetMs, withinBudget } from '../../../src/flush/time-budget.ts';
+
+describe('withinBudget', () => {
+  it('reports done when the work finishes in time', async () => {
+    await expect(withinBudget(() => Promise.resolve(), 1000)).resolves.toBe('done');
+  });
+
+  it('gives up at the budget instead of waiting for work that never ends', async () => {
+    const started = Date.now();
+
+    const outcome = await withinBudget(() => new Promise(() => undefined), 50);
+
+    expect(outcome).toBe('timed-out');
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('never rejects when the work fails', async () => {
+    await expect(withinBudget(() => Promise.reject(new Error('collector down')), 1000)).resolves.toBe('failed');
+  });
+});
+
+describe('flushBudgetMs', () => {
+  it('is the configured limit when the deadline is far', () => {
+    expect(flushBudgetMs(500, 50, 10_000)).toBe(500);
+  });
+
+  it('never reaches into the margin before the deadline', () => {
+    expect(flushBudgetMs(500, 50, 200)).toBe(150);
+    expect(flushBudgetMs(500, 50, 20)).toBe(0);
+  });
+});
