@@ -6,7 +6,7 @@ export const RUNTIME_VIEW_GLOBAL = Symbol.for('otel-lambda.runtime-view');
 const WRAPPED_QUERY = '?otel-lambda-handler';
 
 type RegisterHooks = (hooks: {
-  resolve?: (specifier: string, context: { parentURL?: string }, next: (s: string, c?: unknown) => { url: string; format?: string | null }) => { url: string; format?: string | null; shortCircuit?: boolean };
+  resolve?: (specifier: string, context: { parentURL?: string; conditions?: readonly string[] }, next: (s: string, c?: unknown) => { url: string; format?: string | null }) => { url: string; format?: string | null; shortCircuit?: boolean };
   load?: (url: string, context: unknown, next: (u: string, c?: unknown) => unknown) => unknown;
 }) => { deregister(): void };
 
@@ -42,7 +42,9 @@ export function interceptEsmHandlerImport(
   hooks = registerHooks({
     resolve(specifier, context, nextResolve) {
       const resolved = nextResolve(specifier, context);
-      if (!candidateFiles.has(specifier) || isFromUserCode(context.parentURL, taskRoot)) return resolved;
+      // require() goes through these hooks too; it is intercept-commonjs.ts's to handle.
+      const isRequire = context.conditions?.includes('require') === true;
+      if (isRequire || !candidateFiles.has(specifier) || isFromUserCode(context.parentURL, taskRoot)) return resolved;
       return { url: resolved.url + WRAPPED_QUERY, format: 'module', shortCircuit: true };
     },
     load(url, context, nextLoad) {

@@ -100,7 +100,6 @@ interface InvocationState {
   finished: Deferred<number>;
   posted?: RuntimeResult;
   pendingExtensions: Set<string>;
-  dispatchSocket?: Socket;
 }
 
 interface Poller {
@@ -284,17 +283,14 @@ export class RuntimeApi {
       // Lambda closes registration once the runtime is ready for its first event.
       this.#registry.closeRegistration();
     }
-    for (const state of this.#active.values()) {
-      if (!state.posted || state.pub.runtimeBackAt !== undefined) continue;
-      const sameWorker = state.dispatchSocket === socket || state.dispatchSocket?.destroyed === true;
-      if (this.#opts.maxConcurrency === undefined || sameWorker) {
-        state.pub.runtimeBackAt = nowMs();
-        this.#maybeFinish(state);
-      }
-    }
     if (this.#opts.maxConcurrency === undefined) {
       for (const state of this.#active.values()) {
-        if (!state.posted) this.violations.push(`runtime called /next before posting a result for ${state.pub.input.requestId}`);
+        if (!state.posted) {
+          this.violations.push(`runtime called /next before posting a result for ${state.pub.input.requestId}`);
+        } else if (state.pub.runtimeBackAt === undefined) {
+          state.pub.runtimeBackAt = nowMs();
+          this.#maybeFinish(state);
+        }
       }
     }
     const poller: Poller = { res, socket };
@@ -405,7 +401,10 @@ export class RuntimeApi {
   }
 
   #maybeFinish(state: InvocationState): void {
-    if (!state.posted || state.pub.runtimeBackAt === undefined || state.pendingExtensions.size > 0) return;
+    // Managed Instances workers keep polling /next while invocations run (ric v4 re-polls right after
+    // receiving an event), so there "back at /next" carries no meaning: the posted result ends the runtime's part.
+    const runtimeDone = state.pub.runtimeBackAt !== undefined || this.#opts.maxConcurrency !== undefined;
+    if (!state.posted || !runtimeDone || state.pendingExtensions.size > 0) return;
     if (state.finished.settled()) return;
     const at = nowMs();
     this.#active.delete(state.pub.input.requestId);
@@ -442,7 +441,6 @@ export class RuntimeApi {
     const deadlineMs = Math.round(Date.now() + this.#opts.timeoutMs);
     state.pub.dispatchedAt = dispatchedAt;
     state.pub.deadlineMs = deadlineMs;
-    state.dispatchSocket = poller.socket;
     this.#active.set(input.requestId, state);
     const headers: Record<string, string | number> = {
       'Content-Type': 'application/json',

@@ -1,0 +1,21 @@
+/** The local Lambda: Runtime + Extensions API emulator, launcher, and OTLP receiver. */
+export { startFunction } from './launcher.ts';
+export type { LambdaInstance, ShutdownReason } from './launcher.ts';
+export type { FunctionSpec, NodeMajor, ResolvedSpec, RicVersion } from './function-spec.ts';
+export { REPO_ROOT, runtimePaths } from './function-spec.ts';
+export type { InvokeOptions, InvokeResult, InvokeStatus, InvokeTimings } from './invoke-result.ts';
+export type { FunctionError } from './function-error.ts';
+export type { LogLine } from './managed-process.ts';
+export { killAllFunctions } from './instance-registry.ts';
+export { ExecutionEnvironment } from './execution-environment.ts';
+export { RuntimeApi } from './runtime-api.ts';
+export type { Invocation, InvocationInput, ResponseChunk, RuntimeResult } from './runtime-api.ts';
+export type { RegisteredExtension, ExtensionEvent } from './extension-registry.ts';
+export { buildRuntimeEnv, buildExtensionEnv } from './lambda-env.ts';
+export { nodeArgs } from './runtime-command.ts';
+export { startOtlpReceiver } from './otlp-receiver.ts';
+export type { OtlpReceiver, OtlpReceiverOptions, OtlpRequest, Responder, ResponderAction } from './otlp-receiver.ts';
+export type { DecodedSpan, DecodedEvent, DecodedLink, DecodedScope, DecodedStatus } from './otlp-types.ts';
+export { decodeOtlpProtobuf } from './otlp-protobuf-decoder.ts';
+export { decodeOtlpJson } from './otlp-json-decoder.ts';
+export { newTraceHeader, newRequestId } from './trace-header.ts';
