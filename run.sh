@@ -74,7 +74,7 @@ case "${1:-demo}" in
   demo)
     ensure_installed
     npm run --silent build
-    node_modules/node24/bin/node test/sandbox/demo.ts
+    node_modules/node24/bin/node test/demo/demo.ts
     ;;
   test)
     ensure_installed

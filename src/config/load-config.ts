@@ -33,6 +33,8 @@ export interface LayerConfig {
   readonly flushTimeoutMs: number;
   /** Time kept free before the invocation deadline; flushing never eats into it. */
   readonly deadlineMarginMs: number;
+  /** An invocation still running this long before its deadline is ended as timed out; 0 = off. */
+  readonly timeoutMarginMs: number;
   readonly enabledInstrumentations: readonly string[] | undefined;
   readonly disabledInstrumentations: readonly string[];
   readonly lambda: LambdaEnvironment;
@@ -65,6 +67,7 @@ export function loadConfig(env: Env): LoadedConfig {
     flushMode: take(readEnum(env, 'OTEL_LAMBDA_FLUSH_MODE', FLUSH_MODES, 'sync')),
     flushTimeoutMs: take(readInt(env, 'OTEL_LAMBDA_FLUSH_TIMEOUT_MS', 500, { min: 1, max: 900_000 })),
     deadlineMarginMs: take(readInt(env, 'OTEL_LAMBDA_DEADLINE_MARGIN_MS', 50, { min: 0, max: 60_000 })),
+    timeoutMarginMs: take(readInt(env, 'OTEL_LAMBDA_TIMEOUT_MARGIN_MS', 250, { min: 0, max: 60_000 })),
     enabledInstrumentations: env['OTEL_NODE_ENABLED_INSTRUMENTATIONS'] === undefined ? undefined : enabledList.value,
     disabledInstrumentations: take(readList(env, 'OTEL_NODE_DISABLED_INSTRUMENTATIONS', [])),
     lambda: {

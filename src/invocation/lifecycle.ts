@@ -2,6 +2,7 @@ import { SpanKind, SpanStatusCode, trace, type Context, type Span, type Tracer }
 import type { FlushStrategy } from '../flush/flush-strategy.ts';
 import { describeError, log } from '../log.ts';
 import { invocationAttributes, type LambdaContextLike } from './invocation-attributes.ts';
+import type { OpenSpanTracker } from './open-spans.ts';
 import { parentContextOf } from './parent-context.ts';
 
 export type Outcome = { status: 'ok'; result: unknown } | { status: 'error'; error: unknown };
@@ -10,7 +11,7 @@ export interface ActiveInvocation {
   /** The OpenTelemetry context the handler runs in (the invocation span is active). */
   readonly otelContext: Context;
   /**
-   * Ends the invocation span with the outcome and flushes. Idempotent (the first outcome wins),
+   * Ends the invocation span with the outcome and flushes. Idempotent (the first ending wins),
    * never rejects, and resolves within the flush budget.
    */
   finish(outcome: Outcome): Promise<void>;
@@ -19,18 +20,60 @@ export interface ActiveInvocation {
 export interface InvocationLifecycle {
   /** Starts tracing one invocation; undefined if tracing it failed (the handler runs untraced). */
   begin(event: unknown, lambdaContext: unknown): ActiveInvocation | undefined;
+  /** Adds a process-level exception to every running invocation's span, without ending it. */
+  recordException(error: unknown): void;
+  /** Ends every running invocation as failed and flushes; undefined when none is running. */
+  abortAll(reason: string): Promise<void> | undefined;
 }
 
 export interface LifecycleDependencies {
   readonly tracer: Tracer;
   readonly flush: FlushStrategy;
+  readonly openSpans: OpenSpanTracker;
   readonly functionName: string | undefined;
+  /** How long before the deadline a still-running invocation is ended as timed out; 0 = never. */
+  readonly timeoutMarginMs: number;
+}
+
+/** Marks spans ended by the layer because the invocation ran out of time. */
+export const TIMEOUT_ATTRIBUTE = 'aws.lambda.timed_out';
+/** Marks spans ended by the layer because the process was about to exit mid-invocation. */
+export const ABORT_ATTRIBUTE = 'aws.lambda.aborted';
+
+interface RunningInvocation {
+  readonly span: Span;
+  end(close: () => void): Promise<void>;
 }
 
 export function createInvocationLifecycle(deps: LifecycleDependencies): InvocationLifecycle {
   // Per process (per worker thread under Managed Instances): the first invocation after init.
   let coldStart = true;
   let reportedFailure = false;
+  // Concurrent invocations (Managed Instances) each have an entry; state never lives in a
+  // module-level "current invocation".
+  const running = new Set<RunningInvocation>();
+
+  function track(span: Span, context: LambdaContextLike): RunningInvocation {
+    let ended: Promise<void> | undefined;
+    let guard: NodeJS.Timeout | undefined;
+    const invocation: RunningInvocation = {
+      span,
+      end(close) {
+        if (ended !== undefined) return ended;
+        clearTimeout(guard);
+        running.delete(invocation);
+        closeSafely(close);
+        deps.openSpans.forget(span.spanContext().traceId);
+        ended = deps.flush.afterInvocation(context);
+        return ended;
+      },
+    };
+    running.add(invocation);
+    guard = scheduleTimeoutGuard(context, deps.timeoutMarginMs, () => {
+      void invocation.end(() => endAsFailed(deps.openSpans, span, 'Lambda invocation timed out', TIMEOUT_ATTRIBUTE));
+    });
+    return invocation;
+  }
 
   return {
     begin(event, lambdaContext) {
@@ -43,13 +86,10 @@ export function createInvocationLifecycle(deps: LifecycleDependencies): Invocati
           parent,
         );
         coldStart = false;
-        let finished: Promise<void> | undefined;
+        const invocation = track(span, context);
         return {
           otelContext: trace.setSpan(parent, span),
-          finish(outcome) {
-            finished ??= endSpan(span, outcome).then(() => deps.flush.afterInvocation(context));
-            return finished;
-          },
+          finish: (outcome) => invocation.end(() => endWithOutcome(span, outcome)),
         };
       } catch (error) {
         if (!reportedFailure) {
@@ -59,20 +99,54 @@ export function createInvocationLifecycle(deps: LifecycleDependencies): Invocati
         return undefined;
       }
     },
+
+    recordException(error) {
+      for (const invocation of running) closeSafely(() => invocation.span.recordException(asException(error)));
+    },
+
+    abortAll(reason) {
+      if (running.size === 0) return undefined;
+      const ending = [...running].map((invocation) =>
+        invocation.end(() => endAsFailed(deps.openSpans, invocation.span, reason, ABORT_ATTRIBUTE)),
+      );
+      return Promise.all(ending).then(() => undefined);
+    },
   };
 }
 
-async function endSpan(span: Span, outcome: Outcome): Promise<void> {
+function scheduleTimeoutGuard(context: LambdaContextLike, marginMs: number, onTimeout: () => void): NodeJS.Timeout | undefined {
+  if (marginMs <= 0 || typeof context.getRemainingTimeInMillis !== 'function') return undefined;
+  const remaining = context.getRemainingTimeInMillis();
+  if (!Number.isFinite(remaining)) return undefined;
+  // Unref'd: the guard must never be what keeps a process (or a callback handler) waiting.
+  const timer = setTimeout(onTimeout, Math.max(0, remaining - marginMs));
+  timer.unref();
+  return timer;
+}
+
+function endWithOutcome(span: Span, outcome: Outcome): void {
+  if (outcome.status === 'error') {
+    span.recordException(asException(outcome.error));
+    span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(outcome.error) });
+  } else {
+    span.setStatus({ code: SpanStatusCode.OK });
+  }
+  span.end();
+}
+
+/** Ends the invocation span and every span of its trace still open (what it was waiting on). */
+function endAsFailed(openSpans: OpenSpanTracker, span: Span, reason: string, attribute: string): void {
+  openSpans.endOpenSpans(span.spanContext().traceId, span, reason, { [attribute]: true });
+  span.setAttribute(attribute, true);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: reason });
+  span.end();
+}
+
+function closeSafely(close: () => void): void {
   try {
-    if (outcome.status === 'error') {
-      span.recordException(asException(outcome.error));
-      span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(outcome.error) });
-    } else {
-      span.setStatus({ code: SpanStatusCode.OK });
-    }
-    span.end();
+    close();
   } catch (error) {
-    log.error(`could not end the invocation span (${describeError(error)}).`);
+    log.error(`could not end an invocation span (${describeError(error)}).`);
   }
 }
 

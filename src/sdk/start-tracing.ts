@@ -19,10 +19,10 @@ export const TRACER_NAME = 'otel-lambda-layer';
  * NodeSDK's environment-driven setup imports every exporter and protocol it could need
  * (gRPC, Zipkin, Prometheus, ...), which a bundle cannot leave out and a cold start pays for.
  */
-export function startTracing(config: LayerConfig): Tracing {
+export function startTracing(config: LayerConfig, extraProcessors: readonly SpanProcessor[] = []): Tracing {
   const { propagator, warnings } = buildPropagator(config.propagators);
   const exporter = createSpanExporter(config.tracesExporter);
-  const spanProcessors: SpanProcessor[] = exporter === undefined ? [] : [new BatchSpanProcessor(exporter)];
+  const spanProcessors: SpanProcessor[] = [...extraProcessors, ...(exporter === undefined ? [] : [new BatchSpanProcessor(exporter)])];
   // The sampler comes from OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG, read by the SDK.
   const provider = new NodeTracerProvider({ resource: buildResource(config), spanProcessors });
   provider.register({ propagator });

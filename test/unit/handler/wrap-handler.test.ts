@@ -9,6 +9,8 @@ function recordingLifecycle(options: { failToBegin?: boolean } = {}) {
   const journal: string[] = [];
   const outcomes: Outcome[] = [];
   const lifecycle: InvocationLifecycle = {
+    recordException: () => undefined,
+    abortAll: () => undefined,
     begin(): ActiveInvocation | undefined {
       if (options.failToBegin === true) return undefined;
       journal.push('begin');
