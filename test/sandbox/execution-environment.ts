@@ -16,7 +16,7 @@ import type { LogLine, ProcessExit } from './managed-process.ts';
 import { RuntimeApi } from './runtime-api.ts';
 import type { InvocationInput, RuntimeResult } from './runtime-api.ts';
 import { runtimeCommand } from './runtime-command.ts';
-import { sleep, withTimeout } from './with-timeout.ts';
+import { raceDeadline, withTimeout } from './with-timeout.ts';
 
 export type InitOutcome =
   | { ok: true; startedAt: number; doneAt: number; durationMs: number }
@@ -124,11 +124,13 @@ export class ExecutionEnvironment {
       this.extensions.map((e) => e.exited.then((exit) => ({ name: e.source, exit }))),
     );
     // Extension init: Lambda starts the runtime once every external extension has registered.
-    const registered = await Promise.race([
-      this.api.externalsRegistered.then(() => ({ kind: 'registered' as const })),
-      extensionExit.then((e) => ({ kind: 'exit' as const, e })),
-      sleep(Math.max(0, deadline - nowMs())).then(() => ({ kind: 'deadline' as const })),
-    ]);
+    const registered = await raceDeadline(
+      [
+        this.api.externalsRegistered.then(() => ({ kind: 'registered' as const })),
+        extensionExit.then((e) => ({ kind: 'exit' as const, e })),
+      ],
+      Math.max(0, deadline - nowMs()),
+    );
     if (registered.kind === 'deadline') {
       const names = this.api.registeredExternalNames().join(', ') || 'none';
       return fail(initTimeout(this.spec.initTimeoutMs, `extensions registered: ${names} of ${this.extensionNames.join(', ')}`));
@@ -145,20 +147,22 @@ export class ExecutionEnvironment {
       echo: this.spec.echoLogs ?? false,
     });
     const runtimeExit = this.runtime.exited;
-    const outcome = await Promise.race([
-      this.api.initDone.then((doneAt) => ({ kind: 'done' as const, doneAt })),
-      this.api.initFailed.then((failure) => ({ kind: 'failed' as const, failure })),
-      runtimeExit.then((exit) => ({ kind: 'runtime-exit' as const, exit })),
-      extensionExit.then((e) => ({ kind: 'extension-exit' as const, e })),
-      sleep(Math.max(0, deadline - nowMs())).then(() => ({ kind: 'deadline' as const })),
-    ]);
+    const outcome = await raceDeadline(
+      [
+        this.api.initDone.then((doneAt) => ({ kind: 'done' as const, doneAt })),
+        this.api.initFailed.then((failure) => ({ kind: 'failed' as const, failure })),
+        runtimeExit.then((exit) => ({ kind: 'runtime-exit' as const, exit })),
+        extensionExit.then((e) => ({ kind: 'extension-exit' as const, e })),
+      ],
+      Math.max(0, deadline - nowMs()),
+    );
     switch (outcome.kind) {
       case 'done':
         return { ok: true, startedAt, doneAt: outcome.doneAt, durationMs: outcome.doneAt - startedAt };
       case 'failed':
         return fail(outcome.failure.error);
       case 'runtime-exit':
-        return fail(exitError('init', outcome.exit.code, outcome.exit.signal));
+        return fail(exitError(undefined, outcome.exit.code, outcome.exit.signal));
       case 'extension-exit':
         return fail(extensionCrash(outcome.e));
       default:
@@ -179,11 +183,13 @@ export class ExecutionEnvironment {
 
     // In managed-instances mode an event may queue behind busy workers; elsewhere dispatch is immediate.
     const dispatchBound = this.spec.timeoutMs + 60_000;
-    const dispatched = await Promise.race([
-      inv.dispatched.then((at) => ({ kind: 'value' as const, at })),
-      exit,
-      sleep(dispatchBound).then(() => ({ kind: 'deadline' as const })),
-    ]);
+    const dispatched = await raceDeadline(
+      [
+        inv.dispatched.then((at) => ({ kind: 'value' as const, at })),
+        exit,
+      ],
+      dispatchBound,
+    );
     if (dispatched.kind === 'deadline') {
       throw new Error(`sandbox: invocation ${input.requestId} was not picked up by the runtime within ${dispatchBound} ms`);
     }
@@ -193,11 +199,13 @@ export class ExecutionEnvironment {
     timings.dispatchedAt = dispatched.at;
     // The function timeout bounds the whole invoke phase, extensions' post-processing included.
     const deadlineAt = dispatched.at + this.spec.timeoutMs;
-    const ended = await Promise.race([
-      inv.finished.then((at) => ({ kind: 'finished' as const, at })),
-      exit,
-      sleep(Math.max(0, deadlineAt - nowMs())).then(() => ({ kind: 'deadline' as const })),
-    ]);
+    const ended = await raceDeadline(
+      [
+        inv.finished.then((at) => ({ kind: 'finished' as const, at })),
+        exit,
+      ],
+      Math.max(0, deadlineAt - nowMs()),
+    );
     if (ended.kind === 'finished') timings.finishedAt = ended.at;
     if (inv.runtimeBackAt !== undefined) timings.runtimeBackAt = inv.runtimeBackAt;
     const logs = this.#logs.filter((l) => l.at >= dispatched.at && l.at <= (timings.finishedAt ?? nowMs()));
@@ -243,7 +251,7 @@ export class ExecutionEnvironment {
     if (runtime?.running) {
       if (runtimeSignal === 'SIGTERM' && registered.length > 0) {
         runtime.signal('SIGTERM');
-        await Promise.race([runtime.exited, sleep(hasInternal ? RUNTIME_SHARE_WITH_INTERNAL_MS : RUNTIME_SHARE_MS)]);
+        await raceDeadline([runtime.exited], hasInternal ? RUNTIME_SHARE_WITH_INTERNAL_MS : RUNTIME_SHARE_MS);
       }
       runtime.signal('SIGKILL');
     }
@@ -251,7 +259,7 @@ export class ExecutionEnvironment {
     if (running.length > 0) {
       this.api.shutdown(reason, Math.round(phaseStart + SHUTDOWN_WITH_EXTERNAL_MS));
       const left = Math.max(0, phaseStart + SHUTDOWN_WITH_EXTERNAL_MS - nowMs());
-      await Promise.race([Promise.all(running.map((e) => e.exited)), sleep(left)]);
+      await raceDeadline([Promise.all(running.map((e) => e.exited))], left);
     }
     this.killNow();
     const all = [...this.extensions, ...(runtime ? [runtime] : [])];

@@ -40,9 +40,10 @@ export function timeoutError(timeoutMs: number): FunctionError {
 }
 
 /** What Lambda reports when the runtime process exits in the middle of an invocation or init. */
-export function exitError(requestId: string, code: number | null, signal: string | null): FunctionError {
+export function exitError(requestId: string | undefined, code: number | null, signal: string | null): FunctionError {
   const how = signal ? `signal: ${signal.toLowerCase().replace(/^sig/, '')}` : `exit status ${code ?? 'unknown'}`;
-  const errorMessage = `RequestId: ${requestId} Error: Runtime exited with error: ${how}`;
+  const prefix = requestId === undefined ? '' : `RequestId: ${requestId} Error: `;
+  const errorMessage = `${prefix}Runtime exited with error: ${how}`;
   const body = { errorType: 'Runtime.ExitError', errorMessage };
   return { ...body, raw: Buffer.from(JSON.stringify(body)) };
 }

@@ -5,6 +5,7 @@
  */
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { nowMs, readBody } from './http-io.ts';
 import type { AddressInfo, Socket } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { decodeOtlpJson } from './otlp-json-decoder.ts';
@@ -64,19 +65,6 @@ export interface OtlpReceiver {
 }
 
 const SIGNALS = { '/v1/traces': 'traces', '/v1/metrics': 'metrics', '/v1/logs': 'logs' } as const;
-
-function now(): number {
-  return performance.timeOrigin + performance.now();
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
 
 function decode(body: Buffer, contentType: string, signal: 'traces' | 'metrics' | 'logs'): DecodedExport {
   if (contentType.startsWith('application/x-protobuf')) return decodeOtlpProtobuf(body, signal);
@@ -140,7 +128,7 @@ export async function startOtlpReceiver(opts: OtlpReceiverOptions = {}): Promise
   }
 
   const server = createServer((req, res) => {
-    const receivedAt = now();
+    const receivedAt = nowMs();
     readBody(req)
       .then((raw) => {
         const record = toRecord(req, raw, receivedAt);

@@ -6,8 +6,9 @@
  *  - init is complete when the runtime calls /invocation/next and every registered extension
  *    waits at /event/next;
  *  - an invocation is finished when the runtime has posted its result, is back at /next, and
- *    every extension subscribed to INVOKE is back at /event/next; only then does the next one start
- *    (on Lambda Managed Instances, up to AWS_LAMBDA_MAX_CONCURRENCY run at once).
+ *    every extension subscribed to INVOKE is back at /event/next; only then does the next one start.
+ *    On Lambda Managed Instances up to AWS_LAMBDA_MAX_CONCURRENCY run at once, and one ends when its
+ *    result is posted (extensions cannot subscribe to INVOKE there).
  * Status codes and error types follow the Runtime Interface Emulator (lambda/rapi/handler).
  */
 import { createServer } from 'node:http';
@@ -104,7 +105,6 @@ interface InvocationState {
 
 interface Poller {
   res: ServerResponse;
-  socket: Socket;
 }
 
 const RUNTIME = '/2018-06-01/runtime';
@@ -249,7 +249,7 @@ export class RuntimeApi {
   async #route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '').split('?')[0] ?? '';
     const method = req.method ?? 'GET';
-    if (method === 'GET' && path === `${RUNTIME}/invocation/next`) return this.#runtimeNext(req, res);
+    if (method === 'GET' && path === `${RUNTIME}/invocation/next`) return this.#runtimeNext(res);
     const invocation = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/.exec(path);
     if (method === 'POST' && invocation) {
       return this.#runtimeResult(decodeURIComponent(invocation[1] ?? ''), invocation[2] === 'error', req, res);
@@ -275,8 +275,7 @@ export class RuntimeApi {
     sendError(res, 404, 'InvalidPath', `${method} ${path} is not part of the Runtime or Extensions API`);
   }
 
-  #runtimeNext(req: IncomingMessage, res: ServerResponse): void {
-    const socket = req.socket;
+  #runtimeNext(res: ServerResponse): void {
     this.#note('runtime next');
     if (!this.#runtimeCalledNext) {
       this.#runtimeCalledNext = true;
@@ -293,7 +292,7 @@ export class RuntimeApi {
         }
       }
     }
-    const poller: Poller = { res, socket };
+    const poller: Poller = { res };
     this.#pollers.push(poller);
     res.on('close', () => {
       const i = this.#pollers.indexOf(poller);

@@ -15,3 +15,24 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, message: string)
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
+
+export const DEADLINE = { kind: 'deadline' } as const;
+
+/**
+ * Races `promises` against a timer that is cleared afterwards, so a finished race leaves no
+ * timer keeping the process alive. Resolves with the winner or DEADLINE.
+ */
+export async function raceDeadline<P extends readonly Promise<unknown>[]>(
+  promises: [...P],
+  ms: number,
+): Promise<Awaited<P[number]> | typeof DEADLINE> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<typeof DEADLINE>((resolve) => {
+    timer = setTimeout(() => resolve(DEADLINE), Math.max(0, ms));
+  });
+  try {
+    return (await Promise.race([...promises, expired])) as Awaited<P[number]> | typeof DEADLINE;
+  } finally {
+    clearTimeout(timer);
+  }
+}
