@@ -33,7 +33,9 @@ install_node_packages() {
   for native in "${NATIVE_CLIENTS[@]}"; do [ -f "$native" ] || stale=1; done
   if [ $stale -eq 1 ]; then
     echo "run.sh: installing npm dependencies (builds aws-lambda-ric's native clients; a few minutes the first time)"
-    npm ci --no-audit --no-fund --loglevel=error
+    # `npm install`, not `npm ci`: npm 11 leaves optional platform packages (unrs-resolver's)
+    # out of the lockfile and `npm ci` then refuses it as out of sync.
+    npm install --no-audit --no-fund --loglevel=error
   fi
   # npm 11 skips install scripts it was not told to allow; without them the runtime clients
   # cannot start, so say so plainly instead of failing later inside a test.

@@ -10,7 +10,7 @@ const PREFIX = '[otel-lambda]';
 
 try {
   const { startLayer } = await import('./start-layer.ts');
-  startLayer();
+  await startLayer();
 } catch (error) {
   const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   process.stderr.write(

@@ -3,6 +3,8 @@
  * Loaded by bootstrap.ts inside its fail-open guard.
  */
 import { loadConfig } from './config/index.ts';
+import { chooseFlush } from './flush/choose-flush.ts';
+import { flushOnSigterm } from './flush/flush-on-sigterm.ts';
 import { SyncFlush } from './flush/sync-flush.ts';
 import { createHandlerWrapper } from './handler/wrap-handler.ts';
 import { installHandlerPatch } from './handler/install-handler-patch.ts';
@@ -15,9 +17,7 @@ import { log, setLogLevel } from './log.ts';
 import { routeDiagnostics } from './sdk/route-diagnostics.ts';
 import { startTracing } from './sdk/start-tracing.ts';
 
-const SHUTDOWN_TIMEOUT_MS = 1500;
-
-export function startLayer(): void {
+export async function startLayer(): Promise<void> {
   const startedAt = performance.now();
   const { config, warnings } = loadConfig(process.env);
   setLogLevel(config.logLevel);
@@ -35,22 +35,25 @@ export function startLayer(): void {
   }
 
   const openSpans = new OpenSpanTracker();
-  const tracing = startTracing(config, [openSpans]);
+  let sync: SyncFlush | undefined;
+  const tracing = startTracing(config, { extraProcessors: [openSpans], onExportRecovered: () => sync?.resumeWaiting() });
   for (const warning of tracing.warnings) log.warn(warning);
   startInstrumentations(config, tracing.provider, config.lambda.runtimeApi);
-  const flush = new SyncFlush(tracing.provider, {
+  sync = new SyncFlush(tracing.provider, tracing.exportHealth, {
     flushTimeoutMs: config.flushTimeoutMs,
     deadlineMarginMs: config.deadlineMarginMs,
-    shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS,
   });
+  const flush = await chooseFlush(config, tracing.provider, sync);
+  flushOnSigterm(flush.strategy, flush.shutdownBudgetMs);
   const lifecycle = createInvocationLifecycle({
     tracer: tracing.tracer,
-    flush,
+    flush: flush.strategy,
     openSpans,
     functionName: config.lambda.functionName,
     timeoutMarginMs: config.timeoutMarginMs,
+    finalFlush: () => flush.strategy.shutdown(config.flushTimeoutMs),
   });
   installCrashGuard(lifecycle);
   installHandlerPatch(location, taskRoot, createHandlerWrapper(lifecycle));
-  log.debug(`started in ${(performance.now() - startedAt).toFixed(1)} ms (handler ${handler}).`);
+  log.debug(`started in ${(performance.now() - startedAt).toFixed(1)} ms (handler ${handler}, flush ${config.flushMode}).`);
 }

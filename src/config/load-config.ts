@@ -1,8 +1,18 @@
 import type { LogLevel } from '../log.ts';
-import { readBool, readEnum, readInt, readList, readString, type Env } from './readers.ts';
+import { readBool, readEnum, readInt, readList, readRatio, readString, type Env } from './readers.ts';
 
 export const FLUSH_MODES = ['sync', 'deferred', 'background'] as const;
 export type FlushMode = (typeof FLUSH_MODES)[number];
+
+export const SAMPLER_NAMES = [
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+  'always_on',
+  'always_off',
+  'traceidratio',
+] as const;
+export type SamplerName = (typeof SAMPLER_NAMES)[number];
 
 export const TRACES_EXPORTERS = ['otlp', 'console', 'none'] as const;
 export type TracesExporterName = (typeof TRACES_EXPORTERS)[number];
@@ -28,7 +38,18 @@ export interface LayerConfig {
   readonly serviceName: string | undefined;
   readonly tracesExporter: TracesExporterName;
   readonly propagators: readonly string[];
+  readonly sampler: SamplerName;
+  /** OTEL_TRACES_SAMPLER_ARG: the ratio of the ratio-based samplers. */
+  readonly samplerRatio: number;
+  /** Resolved: `background` under Managed Instances unless the user chose `sync`. */
   readonly flushMode: FlushMode;
+  /** OTEL_BSP_*: the batch span processor's queue and export settings. */
+  readonly batch: {
+    readonly maxQueueSize: number;
+    readonly maxExportBatchSize: number;
+    readonly scheduledDelayMs: number;
+    readonly exportTimeoutMs: number;
+  };
   /** Longest time a flush may add to an invocation. */
   readonly flushTimeoutMs: number;
   /** Time kept free before the invocation deadline; flushing never eats into it. */
@@ -58,13 +79,22 @@ export function loadConfig(env: Env): LoadedConfig {
   }
 
   const enabledList = readList(env, 'OTEL_NODE_ENABLED_INSTRUMENTATIONS', []);
+  const managedInstances = readString(env, 'AWS_LAMBDA_INITIALIZATION_TYPE') === 'lambda-managed-instances';
   const config: LayerConfig = {
     sdkDisabled: take(readBool(env, 'OTEL_SDK_DISABLED', false)),
     logLevel: take(readEnum(env, 'OTEL_LOG_LEVEL', LOG_LEVELS, 'warn')),
     serviceName: readString(env, 'OTEL_SERVICE_NAME'),
     tracesExporter: take(readEnum(env, 'OTEL_TRACES_EXPORTER', TRACES_EXPORTERS, 'otlp')),
     propagators: take(readList(env, 'OTEL_PROPAGATORS', ['tracecontext', 'baggage', 'xray'])),
-    flushMode: take(readEnum(env, 'OTEL_LAMBDA_FLUSH_MODE', FLUSH_MODES, 'sync')),
+    sampler: take(readEnum(env, 'OTEL_TRACES_SAMPLER', SAMPLER_NAMES, 'parentbased_always_on')),
+    samplerRatio: take(readRatio(env, 'OTEL_TRACES_SAMPLER_ARG', 1)),
+    flushMode: resolveFlushMode(env, managedInstances, warnings),
+    batch: {
+      maxQueueSize: take(readInt(env, 'OTEL_BSP_MAX_QUEUE_SIZE', 2048, { min: 1, max: 1_000_000 })),
+      maxExportBatchSize: take(readInt(env, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 512, { min: 1, max: 1_000_000 })),
+      scheduledDelayMs: take(readInt(env, 'OTEL_BSP_SCHEDULE_DELAY', managedInstances ? 1000 : 5000, { min: 0, max: 3_600_000 })),
+      exportTimeoutMs: take(readInt(env, 'OTEL_BSP_EXPORT_TIMEOUT', 30_000, { min: 1, max: 3_600_000 })),
+    },
     flushTimeoutMs: take(readInt(env, 'OTEL_LAMBDA_FLUSH_TIMEOUT_MS', 500, { min: 1, max: 900_000 })),
     deadlineMarginMs: take(readInt(env, 'OTEL_LAMBDA_DEADLINE_MARGIN_MS', 50, { min: 0, max: 60_000 })),
     timeoutMarginMs: take(readInt(env, 'OTEL_LAMBDA_TIMEOUT_MARGIN_MS', 250, { min: 0, max: 60_000 })),
@@ -77,10 +107,24 @@ export function loadConfig(env: Env): LoadedConfig {
       region: readString(env, 'AWS_REGION'),
       executionEnv: readString(env, 'AWS_EXECUTION_ENV'),
       runtimeApi: readString(env, 'AWS_LAMBDA_RUNTIME_API'),
-      managedInstances: readString(env, 'AWS_LAMBDA_INITIALIZATION_TYPE') === 'lambda-managed-instances',
+      managedInstances,
     },
   };
   return { config: Object.freeze(config), warnings };
+}
+
+/**
+ * Managed Instances run invocations concurrently and forbid extensions to subscribe to INVOKE,
+ * so deferred flushing cannot work there and background flushing is the default.
+ */
+function resolveFlushMode(env: Env, managedInstances: boolean, warnings: string[]): FlushMode {
+  const reading = readEnum(env, 'OTEL_LAMBDA_FLUSH_MODE', FLUSH_MODES, managedInstances ? 'background' : 'sync');
+  if (reading.warning !== undefined) warnings.push(reading.warning);
+  if (managedInstances && reading.value === 'deferred') {
+    warnings.push('OTEL_LAMBDA_FLUSH_MODE="deferred" cannot work on Lambda Managed Instances (no INVOKE events for extensions); using "background".');
+    return 'background';
+  }
+  return reading.value;
 }
 
 /**

@@ -75,3 +75,11 @@ export function readString(env: Env, key: string): string | undefined {
   const raw = env[key];
   return present(raw) ? raw.trim() : undefined;
 }
+
+export function readRatio(env: Env, key: string, fallback: number): Reading<number> {
+  const raw = env[key];
+  if (!present(raw)) return { value: fallback };
+  const parsed = Number(raw.trim());
+  if (!Number.isFinite(parsed) || parsed < 0 || parsed > 1) return rejected(key, raw, 'a number from 0 to 1', fallback);
+  return { value: parsed };
+}

@@ -2,10 +2,13 @@ import type { LambdaContextLike } from '../invocation/invocation-attributes.ts';
 
 /** When spans leave the sandbox. Chosen once from config; the handler wrapper never branches on mode. */
 export interface FlushStrategy {
-  /** Called once per invocation after its span ended; resolves within budget, never rejects. */
+  /**
+   * Called once per invocation after its span ended (also for an invocation the layer failed
+   * to trace). Resolves when the runtime may be given the result; never rejects.
+   */
   afterInvocation(lambdaContext: LambdaContextLike): Promise<void>;
-  /** Final export on SHUTDOWN/SIGTERM; bounded, never rejects. */
-  shutdown(): Promise<void>;
+  /** Final export on SHUTDOWN/SIGTERM, within `budgetMs`; never rejects. */
+  shutdown(budgetMs: number): Promise<void>;
 }
 
 export interface Flushable {

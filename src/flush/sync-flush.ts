@@ -1,47 +1,55 @@
+import type { ExportHealth } from '../exporters/observed-exporter.ts';
+import type { LambdaContextLike } from '../invocation/invocation-attributes.ts';
 import { log } from '../log.ts';
 import type { FlushStrategy, Flushable } from './flush-strategy.ts';
-import { flushBudgetMs, withinBudget } from './time-budget.ts';
+import { flushBudgetMs, remainingTimeOf, withinBudget } from './time-budget.ts';
 
-export interface SyncFlushOptions {
+export interface FlushBudget {
   readonly flushTimeoutMs: number;
   readonly deadlineMarginMs: number;
-  readonly shutdownTimeoutMs: number;
 }
 
 /**
  * The default: the invocation's spans are exported before its result reaches the runtime, so
- * a freeze right after the response loses nothing. The cost is the export's round trip on
- * every invocation, bounded by the flush budget.
+ * a freeze right after the response loses nothing. The cost is the export's round trip,
+ * bounded by the flush budget.
+ *
+ * While the collector is failing (an export failed, or a flush overran its budget) invocations
+ * stop waiting: spans still queue (bounded) and export is still attempted after each
+ * invocation, and waiting resumes with the first successful export. A dead collector costs a
+ * function one flush budget, not one per invocation.
  */
 export class SyncFlush implements FlushStrategy {
-  private overruns = 0;
+  private waitingDisabled = false;
   private readonly target: Flushable;
-  private readonly options: SyncFlushOptions;
+  private readonly health: ExportHealth;
+  private readonly budget: FlushBudget;
 
-  constructor(target: Flushable, options: SyncFlushOptions) {
+  constructor(target: Flushable, health: ExportHealth, budget: FlushBudget) {
     this.target = target;
-    this.options = options;
+    this.health = health;
+    this.budget = budget;
   }
 
-  async afterInvocation(lambdaContext: { getRemainingTimeInMillis?(): number }): Promise<void> {
-    const remaining = typeof lambdaContext.getRemainingTimeInMillis === 'function' ? lambdaContext.getRemainingTimeInMillis() : undefined;
-    const budget = flushBudgetMs(this.options.flushTimeoutMs, this.options.deadlineMarginMs, remaining);
-    const outcome = await withinBudget(() => this.target.forceFlush(), budget);
-    if (outcome !== 'done') this.reportOverrun(outcome, budget);
+  /** The exporter calls this when an export succeeds again. */
+  resumeWaiting(): void {
+    this.waitingDisabled = false;
   }
 
-  async shutdown(): Promise<void> {
-    await withinBudget(() => this.target.shutdown(), this.options.shutdownTimeoutMs);
+  async afterInvocation(lambdaContext: LambdaContextLike): Promise<void> {
+    const budget = flushBudgetMs(this.budget.flushTimeoutMs, this.budget.deadlineMarginMs, remainingTimeOf(lambdaContext));
+    const wait = !this.waitingDisabled && this.health.healthy;
+    const outcome = await withinBudget(() => this.target.forceFlush(), wait ? budget : 0);
+    if (wait && outcome === 'timed-out') {
+      this.waitingDisabled = true;
+      log.warn(
+        `span flush did not finish within ${budget} ms; invocations no longer wait for it until an export succeeds. ` +
+          'Check that the OTLP endpoint (OTEL_EXPORTER_OTLP_ENDPOINT, default http://localhost:4318) answers, or raise OTEL_LAMBDA_FLUSH_TIMEOUT_MS.',
+      );
+    }
   }
 
-  // One line on the first overrun and then on every hundredth, so a dead collector cannot flood
-  // the function's logs.
-  private reportOverrun(outcome: 'timed-out' | 'failed', budget: number): void {
-    this.overruns += 1;
-    if (this.overruns !== 1 && this.overruns % 100 !== 0) return;
-    log.warn(
-      `span flush ${outcome === 'failed' ? 'failed' : `did not finish within ${budget} ms`} (${this.overruns} time(s) so far); ` +
-        'check that the OTLP endpoint (OTEL_EXPORTER_OTLP_ENDPOINT, default http://localhost:4318) is reachable, or raise OTEL_LAMBDA_FLUSH_TIMEOUT_MS.',
-    );
+  async shutdown(budgetMs: number): Promise<void> {
+    await withinBudget(() => this.target.shutdown(), budgetMs);
   }
 }

@@ -1,21 +1,27 @@
 export type BudgetOutcome = 'done' | 'timed-out' | 'failed';
 
+/** The invocation's remaining time, if the runtime's context can tell it. */
+export function remainingTimeOf(lambdaContext: { getRemainingTimeInMillis?(): number }): number | undefined {
+  return typeof lambdaContext.getRemainingTimeInMillis === 'function' ? lambdaContext.getRemainingTimeInMillis() : undefined;
+}
+
 /**
  * Runs `work` for at most `budgetMs`. Never rejects: a flush that fails or overruns must not
  * become the user's error or hold the invocation. The timer is unref'd so it never keeps the
  * event loop (and with it a Node 22 callback handler's completion) alive.
  */
 export async function withinBudget(work: () => Promise<unknown>, budgetMs: number): Promise<BudgetOutcome> {
-  if (budgetMs <= 0) return 'timed-out';
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<BudgetOutcome>((resolve) => {
     timer = setTimeout(() => resolve('timed-out'), budgetMs);
     timer.unref();
   });
+  // The work always starts, even with no budget to wait for it: it then runs in the background.
   const attempt = (async (): Promise<BudgetOutcome> => {
     await work();
     return 'done';
   })().catch((): BudgetOutcome => 'failed');
+  if (budgetMs <= 0) return 'timed-out';
   try {
     return await Promise.race([attempt, timeout]);
   } finally {

@@ -22,7 +22,7 @@ export interface InvocationLifecycle {
   begin(event: unknown, lambdaContext: unknown): ActiveInvocation | undefined;
   /** Adds a process-level exception to every running invocation's span, without ending it. */
   recordException(error: unknown): void;
-  /** Ends every running invocation as failed and flushes; undefined when none is running. */
+  /** Ends every running invocation as failed and exports everything: the process is ending. Undefined when none is running. */
   abortAll(reason: string): Promise<void> | undefined;
 }
 
@@ -33,6 +33,8 @@ export interface LifecycleDependencies {
   readonly functionName: string | undefined;
   /** How long before the deadline a still-running invocation is ended as timed out; 0 = never. */
   readonly timeoutMarginMs: number;
+  /** The last export before the process ends (bounded; never rejects). */
+  readonly finalFlush: () => Promise<void>;
 }
 
 /** Marks spans ended by the layer because the invocation ran out of time. */
@@ -92,6 +94,8 @@ export function createInvocationLifecycle(deps: LifecycleDependencies): Invocati
           finish: (outcome) => invocation.end(() => endWithOutcome(span, outcome)),
         };
       } catch (error) {
+        // The flush strategy still hears of the invocation: deferred mode's extension waits for it.
+        void deps.flush.afterInvocation((lambdaContext ?? {}) as LambdaContextLike);
         if (!reportedFailure) {
           reportedFailure = true;
           log.error(`could not trace an invocation (${describeError(error)}); the function runs untraced. Please report this.`);
@@ -109,7 +113,7 @@ export function createInvocationLifecycle(deps: LifecycleDependencies): Invocati
       const ending = [...running].map((invocation) =>
         invocation.end(() => endAsFailed(deps.openSpans, invocation.span, reason, ABORT_ATTRIBUTE)),
       );
-      return Promise.all(ending).then(() => undefined);
+      return Promise.all(ending).then(deps.finalFlush);
     },
   };
 }

@@ -1,5 +1,5 @@
 import { SpanStatusCode, type Context } from '@opentelemetry/api';
-import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-node';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 
 /**
  * Remembers the spans that started and have not ended, per trace, so that when an invocation

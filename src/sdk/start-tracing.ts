@@ -1,14 +1,18 @@
-import type { Tracer } from '@opentelemetry/api';
+import { context, propagation, trace, type Tracer } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { BatchSpanProcessor, ConsoleSpanExporter, NodeTracerProvider, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-node';
+import { BatchSpanProcessor, ConsoleSpanExporter, TracerProvider, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { LayerConfig, TracesExporterName } from '../config/index.ts';
+import { ObservedExporter, type ExportHealth } from '../exporters/observed-exporter.ts';
 import type { Flushable } from '../flush/flush-strategy.ts';
 import { buildPropagator } from './build-propagator.ts';
 import { buildResource } from './build-resource.ts';
+import { buildSampler } from './build-sampler.ts';
 
 export interface Tracing {
   readonly tracer: Tracer;
-  readonly provider: NodeTracerProvider & Flushable;
+  readonly provider: TracerProvider & Flushable;
+  readonly exportHealth: ExportHealth;
   readonly warnings: readonly string[];
 }
 
@@ -18,15 +22,41 @@ export const TRACER_NAME = 'otel-lambda-layer';
  * The trace pipeline from its constituent packages rather than `@opentelemetry/sdk-node`:
  * NodeSDK's environment-driven setup imports every exporter and protocol it could need
  * (gRPC, Zipkin, Prometheus, ...), which a bundle cannot leave out and a cold start pays for.
+ * `@opentelemetry/sdk-trace` is used directly (not `sdk-trace-node`/`sdk-trace-base`, which
+ * are shims over it) so the bundle holds one copy of the SDK.
  */
-export function startTracing(config: LayerConfig, extraProcessors: readonly SpanProcessor[] = []): Tracing {
+export interface TracingOptions {
+  readonly extraProcessors: readonly SpanProcessor[];
+  /** Called when an export succeeds after failures. */
+  readonly onExportRecovered: () => void;
+}
+
+export function startTracing(config: LayerConfig, options: TracingOptions): Tracing {
   const { propagator, warnings } = buildPropagator(config.propagators);
   const exporter = createSpanExporter(config.tracesExporter);
-  const spanProcessors: SpanProcessor[] = [...extraProcessors, ...(exporter === undefined ? [] : [new BatchSpanProcessor(exporter)])];
-  // The sampler comes from OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG, read by the SDK.
-  const provider = new NodeTracerProvider({ resource: buildResource(config), spanProcessors });
-  provider.register({ propagator });
-  return { tracer: provider.getTracer(TRACER_NAME), provider, warnings };
+  const observed = exporter === undefined ? undefined : new ObservedExporter(exporter, options.onExportRecovered);
+  const spanProcessors: SpanProcessor[] = [...options.extraProcessors];
+  if (observed !== undefined) {
+    spanProcessors.push(
+      new BatchSpanProcessor({
+        exporter: observed,
+        maxQueueSize: config.batch.maxQueueSize,
+        maxExportBatchSize: config.batch.maxExportBatchSize,
+        scheduledDelayMillis: config.batch.scheduledDelayMs,
+        exportTimeoutMillis: config.batch.exportTimeoutMs,
+      }),
+    );
+  }
+  const provider = new TracerProvider({
+    resource: buildResource(config),
+    sampler: buildSampler(config.sampler, config.samplerRatio),
+    spanProcessors,
+  });
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(propagator);
+  trace.setGlobalTracerProvider(provider);
+  const exportHealth: ExportHealth = observed ?? { healthy: true, exportedSpans: 0, droppedSpans: 0 };
+  return { tracer: provider.getTracer(TRACER_NAME), provider, exportHealth, warnings };
 }
 
 // OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT/HEADERS/TIMEOUT/COMPRESSION are read by the exporter

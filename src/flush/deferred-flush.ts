@@ -1,0 +1,82 @@
+import { ExtensionsApiClient, type ExtensionEvent } from '../extension/extensions-api-client.ts';
+import type { LambdaContextLike } from '../invocation/invocation-attributes.ts';
+import { describeError, log } from '../log.ts';
+import type { FlushStrategy, Flushable } from './flush-strategy.ts';
+import type { FlushBudget } from './sync-flush.ts';
+import { withinBudget } from './time-budget.ts';
+
+export const INTERNAL_EXTENSION_NAME = 'otel-lambda-layer';
+
+/**
+ * Export after the response: the handler's result goes to the runtime at once, and an internal
+ * extension, registered for INVOKE, exports the invocation's spans before it asks Lambda for
+ * its next event. Lambda does not freeze the sandbox while an extension is still working on an
+ * invocation, so nothing is lost, and the caller does not wait for the export.
+ * (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-extensions-api.html#runtimes-lifecycle-invoke)
+ */
+export class DeferredFlush implements FlushStrategy {
+  // Invocations whose span ended, waiting for the extension; or the extension waiting for them.
+  private readonly finished = new Map<string, { promise: Promise<void>; resolve: () => void }>();
+  private readonly client: ExtensionsApiClient;
+  private readonly target: Flushable;
+  private readonly budget: FlushBudget;
+
+  constructor(runtimeApi: string, target: Flushable, budget: FlushBudget) {
+    this.client = new ExtensionsApiClient(runtimeApi);
+    this.target = target;
+    this.budget = budget;
+  }
+
+  /** Registers during init (Lambda accepts registrations only then) and starts the event loop. */
+  async start(): Promise<void> {
+    await this.client.register(INTERNAL_EXTENSION_NAME, ['INVOKE']);
+    void this.processEvents();
+  }
+
+  afterInvocation(lambdaContext: LambdaContextLike): Promise<void> {
+    if (lambdaContext.awsRequestId !== undefined) this.entryFor(lambdaContext.awsRequestId).resolve();
+    return Promise.resolve();
+  }
+
+  async shutdown(budgetMs: number): Promise<void> {
+    await withinBudget(() => this.target.shutdown(), budgetMs);
+  }
+
+  private async processEvents(): Promise<void> {
+    try {
+      for (;;) {
+        const event = await this.client.nextEvent();
+        if (event.eventType === 'INVOKE') await this.flushInvocation(event);
+      }
+    } catch (error) {
+      // Without the extension loop Lambda would wait for us until the timeout: say so loudly.
+      log.error(`the layer's internal extension stopped (${describeError(error)}); spans may be delayed or lost.`);
+    }
+  }
+
+  private async flushInvocation(event: ExtensionEvent): Promise<void> {
+    const deadline = event.deadlineMs ?? Date.now() + this.budget.flushTimeoutMs;
+    const margin = this.budget.deadlineMarginMs;
+    if (event.requestId !== undefined) {
+      const entry = this.entryFor(event.requestId);
+      // Bounded by the deadline: an invocation that never reports back must not hold Lambda.
+      await withinBudget(() => entry.promise, deadline - margin - Date.now());
+      this.finished.delete(event.requestId);
+    }
+    // One macrotask, so the runtime posts the response before the export starts.
+    await new Promise((resolve) => setImmediate(resolve));
+    const budget = Math.min(this.budget.flushTimeoutMs, deadline - margin - Date.now());
+    await withinBudget(() => this.target.forceFlush(), budget);
+  }
+
+  private entryFor(requestId: string): { promise: Promise<void>; resolve: () => void } {
+    let entry = this.finished.get(requestId);
+    if (entry === undefined) {
+      let resolve: () => void = () => undefined;
+      const promise = new Promise<void>((done) => (resolve = done));
+      entry = { promise, resolve };
+      this.finished.set(requestId, entry);
+    }
+    return entry;
+  }
+}
