@@ -50,6 +50,7 @@ export async function startLayer(): Promise<void> {
     flush: flush.strategy,
     openSpans,
     functionName: config.lambda.functionName,
+    parentSources: config.parentSources,
     timeoutMarginMs: config.timeoutMarginMs,
     finalFlush: () => flush.strategy.shutdown(config.flushTimeoutMs),
   });

@@ -14,6 +14,9 @@ export const SAMPLER_NAMES = [
 ] as const;
 export type SamplerName = (typeof SAMPLER_NAMES)[number];
 
+export const PARENT_SOURCES = ['event', 'xray'] as const;
+export type ParentSource = (typeof PARENT_SOURCES)[number];
+
 export const TRACES_EXPORTERS = ['otlp', 'console', 'none'] as const;
 export type TracesExporterName = (typeof TRACES_EXPORTERS)[number];
 
@@ -38,6 +41,8 @@ export interface LayerConfig {
   readonly serviceName: string | undefined;
   readonly tracesExporter: TracesExporterName;
   readonly propagators: readonly string[];
+  /** Where the invocation span's parent comes from, first match wins. */
+  readonly parentSources: readonly ParentSource[];
   readonly sampler: SamplerName;
   /** OTEL_TRACES_SAMPLER_ARG: the ratio of the ratio-based samplers. */
   readonly samplerRatio: number;
@@ -86,6 +91,7 @@ export function loadConfig(env: Env): LoadedConfig {
     serviceName: readString(env, 'OTEL_SERVICE_NAME'),
     tracesExporter: take(readEnum(env, 'OTEL_TRACES_EXPORTER', TRACES_EXPORTERS, 'otlp')),
     propagators: take(readList(env, 'OTEL_PROPAGATORS', ['tracecontext', 'baggage', 'xray'])),
+    parentSources: readParentSources(env, warnings),
     sampler: take(readEnum(env, 'OTEL_TRACES_SAMPLER', SAMPLER_NAMES, 'parentbased_always_on')),
     samplerRatio: take(readRatio(env, 'OTEL_TRACES_SAMPLER_ARG', 1)),
     flushMode: resolveFlushMode(env, managedInstances, warnings),
@@ -111,6 +117,16 @@ export function loadConfig(env: Env): LoadedConfig {
     },
   };
   return { config: Object.freeze(config), warnings };
+}
+
+function readParentSources(env: Env, warnings: string[]): readonly ParentSource[] {
+  const fallback: readonly ParentSource[] = ['event', 'xray'];
+  const { value } = readList(env, 'OTEL_LAMBDA_PARENT_SOURCES', fallback);
+  const known = value.filter((item): item is ParentSource => (PARENT_SOURCES as readonly string[]).includes(item));
+  if (known.length !== value.length) {
+    warnings.push(`OTEL_LAMBDA_PARENT_SOURCES="${env['OTEL_LAMBDA_PARENT_SOURCES'] ?? ''}" has unknown entries (allowed: ${PARENT_SOURCES.join(', ')}); using "${known.join(',')}".`);
+  }
+  return known;
 }
 
 /**

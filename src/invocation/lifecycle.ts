@@ -1,9 +1,11 @@
-import { SpanKind, SpanStatusCode, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { SpanStatusCode, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import type { FlushStrategy } from '../flush/flush-strategy.ts';
 import { describeError, log } from '../log.ts';
 import { invocationAttributes, type LambdaContextLike } from './invocation-attributes.ts';
 import type { OpenSpanTracker } from './open-spans.ts';
 import { parentContextOf } from './parent-context.ts';
+import type { ParentSource } from '../config/index.ts';
+import { extractTrigger, type ResultDescription, type Trigger } from '../triggers/index.ts';
 
 export type Outcome = { status: 'ok'; result: unknown } | { status: 'error'; error: unknown };
 
@@ -31,6 +33,7 @@ export interface LifecycleDependencies {
   readonly flush: FlushStrategy;
   readonly openSpans: OpenSpanTracker;
   readonly functionName: string | undefined;
+  readonly parentSources: readonly ParentSource[];
   /** How long before the deadline a still-running invocation is ended as timed out; 0 = never. */
   readonly timeoutMarginMs: number;
   /** The last export before the process ends (bounded; never rejects). */
@@ -81,17 +84,18 @@ export function createInvocationLifecycle(deps: LifecycleDependencies): Invocati
     begin(event, lambdaContext) {
       try {
         const context = (lambdaContext ?? {}) as LambdaContextLike;
-        const parent = parentContextOf(context);
+        const trigger = extractTrigger(event);
+        const parent = parentContextOf(context, trigger.parent, deps.parentSources);
         const span = deps.tracer.startSpan(
-          context.functionName ?? deps.functionName ?? 'lambda-invocation',
-          { kind: SpanKind.SERVER, attributes: invocationAttributes(context, coldStart) },
+          trigger.spanName ?? context.functionName ?? deps.functionName ?? 'lambda-invocation',
+          { kind: trigger.kind, attributes: { ...invocationAttributes(context, coldStart), ...trigger.attributes }, links: [...(trigger.links ?? [])] },
           parent,
         );
         coldStart = false;
         const invocation = track(span, context);
         return {
           otelContext: trace.setSpan(parent, span),
-          finish: (outcome) => invocation.end(() => endWithOutcome(span, outcome)),
+          finish: (outcome) => invocation.end(() => endWithOutcome(span, outcome, trigger)),
         };
       } catch (error) {
         // The flush strategy still hears of the invocation: deferred mode's extension waits for it.
@@ -128,14 +132,24 @@ function scheduleTimeoutGuard(context: LambdaContextLike, marginMs: number, onTi
   return timer;
 }
 
-function endWithOutcome(span: Span, outcome: Outcome): void {
+function endWithOutcome(span: Span, outcome: Outcome, trigger: Trigger): void {
   if (outcome.status === 'error') {
     span.recordException(asException(outcome.error));
     span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(outcome.error) });
   } else {
-    span.setStatus({ code: SpanStatusCode.OK });
+    const described = describeResultSafely(trigger, outcome.result);
+    if (described !== undefined) span.setAttributes(described.attributes);
+    span.setStatus({ code: described?.isError === true ? SpanStatusCode.ERROR : SpanStatusCode.OK });
   }
   span.end();
+}
+
+function describeResultSafely(trigger: Trigger, result: unknown): ResultDescription | undefined {
+  try {
+    return trigger.describeResult?.(result);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Ends the invocation span and every span of its trace still open (what it was waiting on). */

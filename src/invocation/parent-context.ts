@@ -1,6 +1,6 @@
 import { ROOT_CONTEXT, TraceFlags, defaultTextMapGetter, trace, type Context } from '@opentelemetry/api';
 import { AWSXRayPropagator, AWSXRAY_TRACE_ID_HEADER } from '@opentelemetry/propagator-aws-xray';
-import { readInvocationTraceEnv } from '../config/index.ts';
+import { readInvocationTraceEnv, type ParentSource } from '../config/index.ts';
 import type { LambdaContextLike } from './invocation-attributes.ts';
 
 const xray = new AWSXRayPropagator();
@@ -23,15 +23,28 @@ export function invocationTraceHeader(context: LambdaContextLike): string | unde
 }
 
 /**
- * The parent of the invocation span. Lambda sends an X-Ray header on every invocation, with
- * `Sampled=0` whenever active tracing is off; adopting that as parent would make a parent-based
- * sampler drop every trace, so only a sampled X-Ray context becomes the parent.
+ * The parent of the invocation span: the first of `sources` that has one. `event` is the context
+ * the trigger carried (W3C headers of an HTTP request), respected even when it says "not
+ * sampled"; `xray` is the invocation's own X-Ray header.
  */
-export function parentContextOf(context: LambdaContextLike): Context {
+export function parentContextOf(context: LambdaContextLike, eventParent: Context | undefined, sources: readonly ParentSource[]): Context {
+  for (const source of sources) {
+    const parent = source === 'event' ? eventParent : sampledXrayParent(context);
+    if (parent !== undefined && trace.getSpanContext(parent) !== undefined) return parent;
+  }
+  return ROOT_CONTEXT;
+}
+
+/**
+ * Lambda sends an X-Ray header on every invocation, with `Sampled=0` whenever active tracing is
+ * off; adopting that as parent would make a parent-based sampler drop every trace, so only a
+ * sampled X-Ray context becomes the parent.
+ */
+function sampledXrayParent(context: LambdaContextLike): Context | undefined {
   const header = invocationTraceHeader(context);
-  if (header === undefined) return ROOT_CONTEXT;
+  if (header === undefined) return undefined;
   const extracted = xray.extract(ROOT_CONTEXT, { [AWSXRAY_TRACE_ID_HEADER]: header }, defaultTextMapGetter);
   const spanContext = trace.getSpanContext(extracted);
-  if (spanContext === undefined || (spanContext.traceFlags & TraceFlags.SAMPLED) === 0) return ROOT_CONTEXT;
+  if (spanContext === undefined || (spanContext.traceFlags & TraceFlags.SAMPLED) === 0) return undefined;
   return extracted;
 }

@@ -1,0 +1,32 @@
+import type { Attributes, Context, Link, SpanKind } from '@opentelemetry/api';
+
+/** What an event source tells about an invocation, by the semantic conventions. */
+export interface Trigger {
+  /** e.g. `GET /orders/{id}` for HTTP sources; the function name when undefined. */
+  readonly spanName?: string;
+  readonly kind: SpanKind;
+  /** Includes `faas.trigger`. Never event bodies, secrets or authorization headers. */
+  readonly attributes: Attributes;
+  /** Context carried by the event itself (W3C headers); the invocation's X-Ray header is not the trigger's business. */
+  readonly parent?: Context;
+  /** One link per record whose context the event carries (queues, streams). */
+  readonly links?: readonly Link[];
+  /** Attributes and error status from the handler's result (e.g. the HTTP response status). */
+  readonly describeResult?: (result: unknown) => ResultDescription;
+}
+
+export interface ResultDescription {
+  readonly attributes: Attributes;
+  /** True when the result means the invocation failed although the handler returned (HTTP 5xx). */
+  readonly isError: boolean;
+}
+
+/**
+ * One event source. `matches` is a cheap type guard on the event's shape; `extract` may assume
+ * it matched. Both must never throw: the registry guards them anyway.
+ */
+export interface TriggerExtractor {
+  readonly name: string;
+  matches(event: unknown): boolean;
+  extract(event: unknown): Trigger;
+}
