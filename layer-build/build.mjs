@@ -4,6 +4,7 @@ import { build } from 'esbuild';
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeCatalogue } from './generate-catalogue.mjs';
 import { zipDirectory } from './zip-directory.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -21,8 +22,15 @@ export async function buildLayer({ quiet = false } = {}) {
   rmSync(DIST, { recursive: true, force: true });
   mkdirSync(join(LAYER_DIR, 'otel-lambda'), { recursive: true });
 
+  // One entry per instrumentation, loaded by the layer only when its library is used;
+  // esbuild's code splitting keeps what they share (the instrumentation base, the API) in
+  // common chunks.
+  const catalogue = writeCatalogue();
+  const instrumentationEntries = Object.fromEntries(catalogue.map((entry) => [`instrumentations/${entry.name}`, `otel-instrumentation:${entry.name}`]));
+
   await build({
-    entryPoints: { bootstrap: join(ROOT, 'src/bootstrap.ts') },
+    entryPoints: { bootstrap: join(ROOT, 'src/bootstrap.ts'), ...instrumentationEntries },
+    plugins: [instrumentationEntryPlugin(catalogue)],
     outdir: join(LAYER_DIR, 'otel-lambda'),
     outExtension: { '.js': '.mjs' },
     bundle: true,
@@ -41,8 +49,8 @@ export async function buildLayer({ quiet = false } = {}) {
 
   // Source maps stay out of the zip (size), next to it for debugging.
   mkdirSync(MAPS_DIR, { recursive: true });
-  for (const file of readdirSync(join(LAYER_DIR, 'otel-lambda'))) {
-    if (file.endsWith('.map')) renameSync(join(LAYER_DIR, 'otel-lambda', file), join(MAPS_DIR, file));
+  for (const file of listFiles(join(LAYER_DIR, 'otel-lambda'))) {
+    if (file.endsWith('.map')) renameSync(file, join(MAPS_DIR, relative(join(LAYER_DIR, 'otel-lambda'), file).replaceAll('/', '__')));
   }
 
   copyFileSync(join(ROOT, 'otel-handler'), join(LAYER_DIR, 'otel-handler'));
@@ -55,6 +63,20 @@ export async function buildLayer({ quiet = false } = {}) {
     throw new Error(`layer zip is ${report.zipBytes} bytes, over the budget of ${ZIP_BUDGET_BYTES} bytes`);
   }
   return { layerDir: LAYER_DIR, zipPath: ZIP_PATH, ...report };
+}
+
+function instrumentationEntryPlugin(catalogue) {
+  const byName = new Map(catalogue.map((entry) => [entry.name, entry]));
+  return {
+    name: 'instrumentation-entries',
+    setup(pluginBuild) {
+      pluginBuild.onResolve({ filter: /^otel-instrumentation:/ }, (args) => ({ path: args.path.slice('otel-instrumentation:'.length), namespace: 'otel-instrumentation' }));
+      pluginBuild.onLoad({ filter: /.*/, namespace: 'otel-instrumentation' }, (args) => {
+        const entry = byName.get(args.path);
+        return { contents: `export { ${entry.className} as Instrumentation } from '${entry.packageName}';`, resolveDir: ROOT, loader: 'js' };
+      });
+    },
+  };
 }
 
 function listFiles(dir) {
@@ -76,7 +98,9 @@ function sizeReport() {
 function printReport(report) {
   const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
   console.log(`layer: ${relative(ROOT, ZIP_PATH)}`);
-  for (const file of report.files) console.log(`  ${file.path.padEnd(40)} ${kb(file.bytes).padStart(10)}`);
+  const largest = [...report.files].sort((a, b) => b.bytes - a.bytes).slice(0, 8);
+  for (const file of largest) console.log(`  ${file.path.padEnd(48)} ${kb(file.bytes).padStart(10)}`);
+  if (report.files.length > largest.length) console.log(`  … and ${report.files.length - largest.length} smaller files`);
   console.log(`  zip ${kb(report.zipBytes)} (budget ${kb(ZIP_BUDGET_BYTES)}), unzipped ${kb(report.unzippedBytes)}, ${report.fileCount} files`);
 }
 

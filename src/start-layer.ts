@@ -9,7 +9,7 @@ import { SyncFlush } from './flush/sync-flush.ts';
 import { createHandlerWrapper } from './handler/wrap-handler.ts';
 import { installHandlerPatch } from './handler/install-handler-patch.ts';
 import { resolveHandlerLocation } from './handler/resolve-handler.ts';
-import { startInstrumentations } from './instrumentations/register-instrumentations.ts';
+import { startInstrumentations } from './instrumentations/start-instrumentations.ts';
 import { installCrashGuard } from './invocation/crash-guard.ts';
 import { createInvocationLifecycle } from './invocation/lifecycle.ts';
 import { OpenSpanTracker } from './invocation/open-spans.ts';
@@ -38,7 +38,7 @@ export async function startLayer(): Promise<void> {
   let sync: SyncFlush | undefined;
   const tracing = startTracing(config, { extraProcessors: [openSpans], onExportRecovered: () => sync?.resumeWaiting() });
   for (const warning of tracing.warnings) log.warn(warning);
-  startInstrumentations(config, tracing.provider, config.lambda.runtimeApi);
+  for (const warning of startInstrumentations(config)) log.warn(warning);
   sync = new SyncFlush(tracing.provider, tracing.exportHealth, {
     flushTimeoutMs: config.flushTimeoutMs,
     deadlineMarginMs: config.deadlineMarginMs,
