@@ -8,6 +8,8 @@ import { flushOnSigterm } from './flush/flush-on-sigterm.ts';
 import { SyncFlush } from './flush/sync-flush.ts';
 import { createHandlerWrapper } from './handler/wrap-handler.ts';
 import { installHandlerPatch } from './handler/install-handler-patch.ts';
+import { GuardedSpanProcessor } from './hooks/guarded-span-processor.ts';
+import { loadUserHooks } from './hooks/load-user-hooks.ts';
 import { resolveHandlerLocation } from './handler/resolve-handler.ts';
 import { startInstrumentations } from './instrumentations/start-instrumentations.ts';
 import { installCrashGuard } from './invocation/crash-guard.ts';
@@ -34,9 +36,13 @@ export async function startLayer(): Promise<void> {
     return;
   }
 
+  const hooks = loadUserHooks(config.hooksModule, taskRoot);
   const openSpans = new OpenSpanTracker();
   let sync: SyncFlush | undefined;
-  const tracing = startTracing(config, { extraProcessors: [openSpans], onExportRecovered: () => sync?.resumeWaiting() });
+  const tracing = startTracing(config, {
+    extraProcessors: [openSpans, ...(hooks.spanProcessors ?? []).map((processor, index) => new GuardedSpanProcessor(processor, index))],
+    onExportRecovered: () => sync?.resumeWaiting(),
+  });
   for (const warning of tracing.warnings) log.warn(warning);
   for (const warning of startInstrumentations(config)) log.warn(warning);
   sync = new SyncFlush(tracing.provider, tracing.exportHealth, {
@@ -51,8 +57,10 @@ export async function startLayer(): Promise<void> {
     openSpans,
     functionName: config.lambda.functionName,
     parentSources: config.parentSources,
+    respectUnsampledXray: config.respectUnsampledXray,
     timeoutMarginMs: config.timeoutMarginMs,
     finalFlush: () => flush.strategy.shutdown(config.flushTimeoutMs),
+    hooks,
   });
   installCrashGuard(lifecycle);
   installHandlerPatch(location, taskRoot, createHandlerWrapper(lifecycle));

@@ -17,7 +17,7 @@ export type SamplerName = (typeof SAMPLER_NAMES)[number];
 export const PARENT_SOURCES = ['event', 'xray'] as const;
 export type ParentSource = (typeof PARENT_SOURCES)[number];
 
-export const TRACES_EXPORTERS = ['otlp', 'console', 'none'] as const;
+export const TRACES_EXPORTERS = ['otlp', 'console', 'otlp-stdout', 'none'] as const;
 export type TracesExporterName = (typeof TRACES_EXPORTERS)[number];
 
 const LOG_LEVELS: readonly LogLevel[] = ['none', 'error', 'warn', 'info', 'debug'];
@@ -40,9 +40,16 @@ export interface LayerConfig {
   readonly logLevel: LogLevel;
   readonly serviceName: string | undefined;
   readonly tracesExporter: TracesExporterName;
+  /** OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, else OTEL_EXPORTER_OTLP_PROTOCOL. */
+  readonly otlpProtocol: 'http/protobuf' | 'http/json';
+  readonly stdoutCompression: 'gzip' | 'none';
+  /** The endpoint written into otlp-stdout records, for the forwarder. */
+  readonly stdoutEndpoint: string;
   readonly propagators: readonly string[];
   /** Where the invocation span's parent comes from, first match wins. */
   readonly parentSources: readonly ParentSource[];
+  /** With `xray-lambda` in OTEL_PROPAGATORS, an unsampled invocation X-Ray header is a parent too. */
+  readonly respectUnsampledXray: boolean;
   readonly sampler: SamplerName;
   /** OTEL_TRACES_SAMPLER_ARG: the ratio of the ratio-based samplers. */
   readonly samplerRatio: number;
@@ -63,6 +70,8 @@ export interface LayerConfig {
   readonly timeoutMarginMs: number;
   readonly enabledInstrumentations: readonly string[] | undefined;
   readonly disabledInstrumentations: readonly string[];
+  /** OTEL_LAMBDA_HOOKS_MODULE: the user's hooks (see src/hooks/user-hooks.ts). */
+  readonly hooksModule: string | undefined;
   readonly lambda: LambdaEnvironment;
 }
 
@@ -90,8 +99,13 @@ export function loadConfig(env: Env): LoadedConfig {
     logLevel: take(readEnum(env, 'OTEL_LOG_LEVEL', LOG_LEVELS, 'warn')),
     serviceName: readString(env, 'OTEL_SERVICE_NAME'),
     tracesExporter: take(readEnum(env, 'OTEL_TRACES_EXPORTER', TRACES_EXPORTERS, 'otlp')),
+    otlpProtocol: readOtlpProtocol(env, warnings),
+    stdoutCompression: take(readEnum(env, 'OTEL_LAMBDA_OTLP_STDOUT_COMPRESSION', ['gzip', 'none'] as const, 'none')),
+    stdoutEndpoint:
+      readString(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') ?? `${(readString(env, 'OTEL_EXPORTER_OTLP_ENDPOINT') ?? 'http://localhost:4318').replace(/\/$/, '')}/v1/traces`,
     propagators: take(readList(env, 'OTEL_PROPAGATORS', ['tracecontext', 'baggage', 'xray'])),
     parentSources: readParentSources(env, warnings),
+    respectUnsampledXray: (env['OTEL_PROPAGATORS'] ?? '').split(',').some((name) => name.trim().toLowerCase() === 'xray-lambda'),
     sampler: take(readEnum(env, 'OTEL_TRACES_SAMPLER', SAMPLER_NAMES, 'parentbased_always_on')),
     samplerRatio: take(readRatio(env, 'OTEL_TRACES_SAMPLER_ARG', 1)),
     flushMode: resolveFlushMode(env, managedInstances, warnings),
@@ -106,6 +120,7 @@ export function loadConfig(env: Env): LoadedConfig {
     timeoutMarginMs: take(readInt(env, 'OTEL_LAMBDA_TIMEOUT_MARGIN_MS', 250, { min: 0, max: 60_000 })),
     enabledInstrumentations: env['OTEL_NODE_ENABLED_INSTRUMENTATIONS'] === undefined ? undefined : enabledList.value,
     disabledInstrumentations: take(readList(env, 'OTEL_NODE_DISABLED_INSTRUMENTATIONS', [])),
+    hooksModule: readString(env, 'OTEL_LAMBDA_HOOKS_MODULE'),
     lambda: {
       taskRoot: readString(env, 'LAMBDA_TASK_ROOT'),
       handler: readString(env, '_HANDLER'),
@@ -117,6 +132,16 @@ export function loadConfig(env: Env): LoadedConfig {
     },
   };
   return { config: Object.freeze(config), warnings };
+}
+
+// grpc is left out on purpose: @grpc/grpc-js would triple the layer and its cold start, and
+// the collector layer accepts OTLP/HTTP on localhost.
+function readOtlpProtocol(env: Env, warnings: string[]): 'http/protobuf' | 'http/json' {
+  const protocols = ['http/protobuf', 'http/json'] as const;
+  const key = env['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL'] !== undefined ? 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL' : 'OTEL_EXPORTER_OTLP_PROTOCOL';
+  const reading = readEnum(env, key, protocols, 'http/protobuf');
+  if (reading.warning !== undefined) warnings.push(reading.warning);
+  return reading.value;
 }
 
 function readParentSources(env: Env, warnings: string[]): readonly ParentSource[] {

@@ -5,7 +5,9 @@ import { invocationAttributes, type LambdaContextLike } from './invocation-attri
 import type { OpenSpanTracker } from './open-spans.ts';
 import { parentContextOf } from './parent-context.ts';
 import type { ParentSource } from '../config/index.ts';
-import { extractTrigger, type ResultDescription, type Trigger } from '../triggers/index.ts';
+import { extractTrigger, TRIGGER_EXTRACTORS, type ResultDescription, type Trigger, type TriggerExtractor } from '../triggers/index.ts';
+import { safeCall } from '../hooks/safe-call.ts';
+import type { UserHooks } from '../hooks/user-hooks.ts';
 
 export type Outcome = { status: 'ok'; result: unknown } | { status: 'error'; error: unknown };
 
@@ -34,10 +36,12 @@ export interface LifecycleDependencies {
   readonly openSpans: OpenSpanTracker;
   readonly functionName: string | undefined;
   readonly parentSources: readonly ParentSource[];
+  readonly respectUnsampledXray: boolean;
   /** How long before the deadline a still-running invocation is ended as timed out; 0 = never. */
   readonly timeoutMarginMs: number;
   /** The last export before the process ends (bounded; never rejects). */
   readonly finalFlush: () => Promise<void>;
+  readonly hooks: UserHooks;
 }
 
 /** Marks spans ended by the layer because the invocation ran out of time. */
@@ -57,6 +61,8 @@ export function createInvocationLifecycle(deps: LifecycleDependencies): Invocati
   // Concurrent invocations (Managed Instances) each have an entry; state never lives in a
   // module-level "current invocation".
   const running = new Set<RunningInvocation>();
+  const extractors: readonly TriggerExtractor[] = [...(deps.hooks.triggerExtractors ?? []), ...TRIGGER_EXTRACTORS];
+  const { requestHook, responseHook } = deps.hooks;
 
   function track(span: Span, context: LambdaContextLike): RunningInvocation {
     let ended: Promise<void> | undefined;
@@ -84,18 +90,26 @@ export function createInvocationLifecycle(deps: LifecycleDependencies): Invocati
     begin(event, lambdaContext) {
       try {
         const context = (lambdaContext ?? {}) as LambdaContextLike;
-        const trigger = extractTrigger(event);
-        const parent = parentContextOf(context, trigger.parent, deps.parentSources);
+        const trigger = extractTrigger(event, extractors);
+        const parent = parentContextOf(context, trigger.parent, deps.parentSources, deps.respectUnsampledXray);
         const span = deps.tracer.startSpan(
           trigger.spanName ?? context.functionName ?? deps.functionName ?? 'lambda-invocation',
           { kind: trigger.kind, attributes: { ...invocationAttributes(context, coldStart), ...trigger.attributes }, links: [...(trigger.links ?? [])] },
           parent,
         );
         coldStart = false;
+        if (requestHook !== undefined) safeCall('requestHook', () => requestHook(span, { event, context: lambdaContext }));
         const invocation = track(span, context);
         return {
           otelContext: trace.setSpan(parent, span),
-          finish: (outcome) => invocation.end(() => endWithOutcome(span, outcome, trigger)),
+          finish: (outcome) =>
+            invocation.end(() => {
+              if (responseHook !== undefined) {
+                const outcomeInfo = outcome.status === 'ok' ? { result: outcome.result } : { error: outcome.error };
+                safeCall('responseHook', () => responseHook(span, { event, context: lambdaContext, ...outcomeInfo }));
+              }
+              endWithOutcome(span, outcome, trigger);
+            }),
         };
       } catch (error) {
         // The flush strategy still hears of the invocation: deferred mode's extension waits for it.
@@ -168,11 +182,14 @@ function closeSafely(close: () => void): void {
   }
 }
 
-function asException(error: unknown): Error | string {
+/**
+ * What recordException gets: Errors as they are; any other thrown value with its JavaScript type
+ * as `exception.type`, as the runtime reports it (`errorType: "string"`, `"object"`), and no stack.
+ */
+function asException(error: unknown): Error {
   if (error instanceof Error) return error;
-  if (typeof error === 'object' && error !== null && 'message' in error) {
-    const { name, message, stack } = error as { name?: unknown; message?: unknown; stack?: unknown };
-    return { name: String(name ?? 'Error'), message: String(message), stack: typeof stack === 'string' ? stack : undefined } as Error;
-  }
-  return String(error);
+  const message = typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string'
+    ? (error as { message: string }).message
+    : String(error);
+  return { name: typeof error, message };
 }

@@ -27,9 +27,14 @@ export function invocationTraceHeader(context: LambdaContextLike): string | unde
  * the trigger carried (W3C headers of an HTTP request), respected even when it says "not
  * sampled"; `xray` is the invocation's own X-Ray header.
  */
-export function parentContextOf(context: LambdaContextLike, eventParent: Context | undefined, sources: readonly ParentSource[]): Context {
+export function parentContextOf(
+  context: LambdaContextLike,
+  eventParent: Context | undefined,
+  sources: readonly ParentSource[],
+  respectUnsampledXray = false,
+): Context {
   for (const source of sources) {
-    const parent = source === 'event' ? eventParent : sampledXrayParent(context);
+    const parent = source === 'event' ? eventParent : xrayParent(context, respectUnsampledXray);
     if (parent !== undefined && trace.getSpanContext(parent) !== undefined) return parent;
   }
   return ROOT_CONTEXT;
@@ -37,14 +42,16 @@ export function parentContextOf(context: LambdaContextLike, eventParent: Context
 
 /**
  * Lambda sends an X-Ray header on every invocation, with `Sampled=0` whenever active tracing is
- * off; adopting that as parent would make a parent-based sampler drop every trace, so only a
- * sampled X-Ray context becomes the parent.
+ * off; adopting that as parent would make a parent-based sampler drop every trace, so by default
+ * only a sampled X-Ray context becomes the parent (`xray-lambda` in OTEL_PROPAGATORS opts in to
+ * respecting `Sampled=0`).
  */
-function sampledXrayParent(context: LambdaContextLike): Context | undefined {
+function xrayParent(context: LambdaContextLike, respectUnsampled: boolean): Context | undefined {
   const header = invocationTraceHeader(context);
   if (header === undefined) return undefined;
   const extracted = xray.extract(ROOT_CONTEXT, { [AWSXRAY_TRACE_ID_HEADER]: header }, defaultTextMapGetter);
   const spanContext = trace.getSpanContext(extracted);
-  if (spanContext === undefined || (spanContext.traceFlags & TraceFlags.SAMPLED) === 0) return undefined;
+  if (spanContext === undefined) return undefined;
+  if (!respectUnsampled && (spanContext.traceFlags & TraceFlags.SAMPLED) === 0) return undefined;
   return extracted;
 }

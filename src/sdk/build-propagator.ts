@@ -6,6 +6,9 @@ const FACTORIES: Record<string, () => TextMapPropagator> = {
   tracecontext: () => new W3CTraceContextPropagator(),
   baggage: () => new W3CBaggagePropagator(),
   xray: () => new AWSXRayPropagator(),
+  // Propagates like `xray`; in addition the invocation's own X-Ray context becomes the parent even
+  // when it says "not sampled" (see invocation/parent-context.ts), as upstream's xray-lambda does.
+  'xray-lambda': () => new AWSXRayPropagator(),
 };
 
 /** OTEL_PROPAGATORS → one composite propagator; unknown names are reported and skipped. */

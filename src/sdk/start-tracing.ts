@@ -1,8 +1,8 @@
 import { context, propagation, trace, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { BatchSpanProcessor, ConsoleSpanExporter, TracerProvider, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace';
-import type { LayerConfig, TracesExporterName } from '../config/index.ts';
+import { BatchSpanProcessor, TracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace';
+import type { LayerConfig } from '../config/index.ts';
+import { createSpanExporter } from '../exporters/create-span-exporter.ts';
 import { ObservedExporter, type ExportHealth } from '../exporters/observed-exporter.ts';
 import type { Flushable } from '../flush/flush-strategy.ts';
 import { buildPropagator } from './build-propagator.ts';
@@ -33,7 +33,7 @@ export interface TracingOptions {
 
 export function startTracing(config: LayerConfig, options: TracingOptions): Tracing {
   const { propagator, warnings } = buildPropagator(config.propagators);
-  const exporter = createSpanExporter(config.tracesExporter);
+  const exporter = createSpanExporter(config);
   const observed = exporter === undefined ? undefined : new ObservedExporter(exporter, options.onExportRecovered);
   const spanProcessors: SpanProcessor[] = [...options.extraProcessors];
   if (observed !== undefined) {
@@ -57,17 +57,4 @@ export function startTracing(config: LayerConfig, options: TracingOptions): Trac
   trace.setGlobalTracerProvider(provider);
   const exportHealth: ExportHealth = observed ?? { healthy: true, exportedSpans: 0, droppedSpans: 0 };
   return { tracer: provider.getTracer(TRACER_NAME), provider, exportHealth, warnings };
-}
-
-// OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT/HEADERS/TIMEOUT/COMPRESSION are read by the exporter
-// itself; its default endpoint, http://localhost:4318/v1/traces, is the collector layer's.
-function createSpanExporter(name: TracesExporterName): SpanExporter | undefined {
-  switch (name) {
-    case 'otlp':
-      return new OTLPTraceExporter();
-    case 'console':
-      return new ConsoleSpanExporter();
-    case 'none':
-      return undefined;
-  }
 }

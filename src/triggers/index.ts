@@ -1,12 +1,39 @@
 import { describeError, log } from '../log.ts';
+import { ALB_EXTRACTOR } from './alb.ts';
+import { API_GATEWAY_HTTP_EXTRACTOR } from './api-gateway-http.ts';
+import { API_GATEWAY_REST_EXTRACTOR } from './api-gateway-rest.ts';
+import { DYNAMODB_STREAMS_EXTRACTOR } from './dynamodb-streams.ts';
+import { EVENTBRIDGE_EXTRACTOR } from './eventbridge.ts';
+import { FUNCTION_URL_EXTRACTOR } from './function-url.ts';
+import { KINESIS_EXTRACTOR } from './kinesis.ts';
 import { OTHER_TRIGGER } from './other-trigger.ts';
+import { S3_EXTRACTOR } from './s3.ts';
+import { SCHEDULED_EVENT_EXTRACTOR } from './scheduled-event.ts';
+import { SNS_EXTRACTOR } from './sns.ts';
+import { SQS_EXTRACTOR } from './sqs.ts';
 import type { Trigger, TriggerExtractor } from './trigger.ts';
 
 export type { Trigger, TriggerExtractor, ResultDescription } from './trigger.ts';
 export { OTHER_TRIGGER } from './other-trigger.ts';
 
-/** Checked in order; the first whose `matches` holds describes the invocation. */
-export const TRIGGER_EXTRACTORS: readonly TriggerExtractor[] = [];
+/**
+ * Checked in order; the first whose `matches` holds describes the invocation. Order matters
+ * where shapes overlap: Function URLs before HTTP APIs (same payload 2.0), ALB before REST APIs
+ * (both have `httpMethod`), schedule rules before other EventBridge events.
+ */
+export const TRIGGER_EXTRACTORS: readonly TriggerExtractor[] = [
+  FUNCTION_URL_EXTRACTOR,
+  API_GATEWAY_HTTP_EXTRACTOR,
+  ALB_EXTRACTOR,
+  API_GATEWAY_REST_EXTRACTOR,
+  SQS_EXTRACTOR,
+  SNS_EXTRACTOR,
+  S3_EXTRACTOR,
+  DYNAMODB_STREAMS_EXTRACTOR,
+  KINESIS_EXTRACTOR,
+  SCHEDULED_EVENT_EXTRACTOR,
+  EVENTBRIDGE_EXTRACTOR,
+];
 
 let reportedFailure = false;
 

@@ -77,7 +77,7 @@ describe.each(RUNTIME_COMBINATIONS)('failures on Node $node with aws-lambda-ric 
     const brokenLayer = mkdtempSync(join(tmpdir(), 'broken-layer-'));
     cpSync(UNPACKED_LAYER_DIR, brokenLayer, { recursive: true });
     const bundleDir = join(brokenLayer, 'otel-lambda');
-    for (const file of readdirSync(bundleDir).filter((name) => name !== 'bootstrap.mjs')) {
+    for (const file of readdirSync(bundleDir).filter((name) => name.endsWith('.mjs') && name !== 'bootstrap.mjs')) {
       writeFileSync(join(bundleDir, file), 'this is not JavaScript {');
     }
     const spec = { ...runtime, taskRoot: join(HANDLER_FIXTURES, 'cjs'), handler: 'index.handler', functionName: 'broken-layer' };

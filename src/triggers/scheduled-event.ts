@@ -1,0 +1,22 @@
+import { SpanKind, type Attributes } from '@opentelemetry/api';
+import { field, stringField } from './event-fields.ts';
+import type { Trigger, TriggerExtractor } from './trigger.ts';
+
+/**
+ * EventBridge (CloudWatch Events) schedule rules
+ * (https://docs.aws.amazon.com/lambda/latest/dg/with-eventbridge-scheduler.html#with-eventbridge-scheduler-legacy):
+ * a `timer` trigger with `faas.time`. `faas.cron` is left out: the event does not carry the
+ * rule's expression.
+ */
+export const SCHEDULED_EVENT_EXTRACTOR: TriggerExtractor = {
+  name: 'scheduled-event',
+  matches: (event) => field(event, 'source') === 'aws.events' && field(event, 'detail-type') === 'Scheduled Event',
+  extract: extractScheduledEventTrigger,
+};
+
+export function extractScheduledEventTrigger(event: unknown): Trigger {
+  const attributes: Attributes = { 'faas.trigger': 'timer' };
+  const time = stringField(event, 'time');
+  if (time !== undefined) attributes['faas.time'] = time;
+  return { kind: SpanKind.SERVER, attributes };
+}
