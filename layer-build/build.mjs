@@ -30,7 +30,7 @@ export async function buildLayer({ quiet = false } = {}) {
 
   await build({
     entryPoints: { bootstrap: join(ROOT, 'src/bootstrap.ts'), ...instrumentationEntries },
-    plugins: [instrumentationEntryPlugin(catalogue)],
+    plugins: [instrumentationEntryPlugin(catalogue), singleOpenTelemetryCopyPlugin()],
     outdir: join(LAYER_DIR, 'otel-lambda'),
     outExtension: { '.js': '.mjs' },
     bundle: true,
@@ -74,6 +74,25 @@ function instrumentationEntryPlugin(catalogue) {
       pluginBuild.onLoad({ filter: /.*/, namespace: 'otel-instrumentation' }, (args) => {
         const entry = byName.get(args.path);
         return { contents: `export { ${entry.className} as Instrumentation } from '${entry.packageName}';`, resolveDir: ROOT, loader: 'js' };
+      });
+    },
+  };
+}
+
+/**
+ * Some OpenTelemetry packages pin exact versions of their siblings and so get private nested
+ * copies (the metrics/logs exporters bring a whole second SDK and OTLP serializer each). Every
+ * `@opentelemetry/*` import resolves to the project's top-level copy instead: one copy of each
+ * package in the layer, and the same global API instance everywhere.
+ */
+function singleOpenTelemetryCopyPlugin() {
+  return {
+    name: 'single-opentelemetry-copy',
+    setup(pluginBuild) {
+      pluginBuild.onResolve({ filter: /^@opentelemetry\// }, async (args) => {
+        if (args.pluginData?.topLevel === true || args.resolveDir === ROOT) return undefined;
+        const resolved = await pluginBuild.resolve(args.path, { kind: args.kind, resolveDir: ROOT, pluginData: { topLevel: true } });
+        return resolved.errors.length > 0 ? undefined : { path: resolved.path };
       });
     },
   };

@@ -17,7 +17,9 @@ import { createInvocationLifecycle } from './invocation/lifecycle.ts';
 import { OpenSpanTracker } from './invocation/open-spans.ts';
 import { log, setLogLevel } from './log.ts';
 import { routeDiagnostics } from './sdk/route-diagnostics.ts';
+import { buildResource } from './sdk/build-resource.ts';
 import { startTracing } from './sdk/start-tracing.ts';
+import { combineFlushables, startSignals } from './signals/start-signals.ts';
 
 export async function startLayer(): Promise<void> {
   const startedAt = performance.now();
@@ -39,17 +41,20 @@ export async function startLayer(): Promise<void> {
   const hooks = loadUserHooks(config.hooksModule, taskRoot);
   const openSpans = new OpenSpanTracker();
   let sync: SyncFlush | undefined;
-  const tracing = startTracing(config, {
+  const resource = buildResource(config);
+  const tracing = startTracing(config, resource, {
     extraProcessors: [openSpans, ...(hooks.spanProcessors ?? []).map((processor, index) => new GuardedSpanProcessor(processor, index))],
     onExportRecovered: () => sync?.resumeWaiting(),
   });
   for (const warning of tracing.warnings) log.warn(warning);
   for (const warning of startInstrumentations(config)) log.warn(warning);
-  sync = new SyncFlush(tracing.provider, tracing.exportHealth, {
+  const signals = await startSignals(config, resource);
+  const flushTarget = signals.flushables.length === 0 ? tracing.provider : combineFlushables([tracing.provider, ...signals.flushables]);
+  sync = new SyncFlush(flushTarget, tracing.exportHealth, {
     flushTimeoutMs: config.flushTimeoutMs,
     deadlineMarginMs: config.deadlineMarginMs,
   });
-  const flush = await chooseFlush(config, tracing.provider, sync);
+  const flush = await chooseFlush(config, flushTarget, sync);
   flushOnSigterm(flush.strategy, flush.shutdownBudgetMs);
   const lifecycle = createInvocationLifecycle({
     tracer: tracing.tracer,
@@ -61,8 +66,9 @@ export async function startLayer(): Promise<void> {
     timeoutMarginMs: config.timeoutMarginMs,
     finalFlush: () => flush.strategy.shutdown(config.flushTimeoutMs),
     hooks,
+    recordInvocation: signals.recordInvocation,
   });
   installCrashGuard(lifecycle);
-  installHandlerPatch(location, taskRoot, createHandlerWrapper(lifecycle));
+  installHandlerPatch(location, taskRoot, createHandlerWrapper(lifecycle), signals.captureConsole);
   log.debug(`started in ${(performance.now() - startedAt).toFixed(1)} ms (handler ${handler}, flush ${config.flushMode}).`);
 }

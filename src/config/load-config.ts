@@ -18,6 +18,8 @@ export const PARENT_SOURCES = ['event', 'xray'] as const;
 export type ParentSource = (typeof PARENT_SOURCES)[number];
 
 export const TRACES_EXPORTERS = ['otlp', 'console', 'otlp-stdout', 'none'] as const;
+export const SIGNAL_EXPORTERS = ['otlp', 'console', 'none'] as const;
+export type SignalExporterName = (typeof SIGNAL_EXPORTERS)[number];
 export type TracesExporterName = (typeof TRACES_EXPORTERS)[number];
 
 const LOG_LEVELS: readonly LogLevel[] = ['none', 'error', 'warn', 'info', 'debug'];
@@ -40,6 +42,9 @@ export interface LayerConfig {
   readonly logLevel: LogLevel;
   readonly serviceName: string | undefined;
   readonly tracesExporter: TracesExporterName;
+  /** Off by default (the specification says otlp): each costs cold start and an export per invocation. */
+  readonly metricsExporter: SignalExporterName;
+  readonly logsExporter: SignalExporterName;
   /** OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, else OTEL_EXPORTER_OTLP_PROTOCOL. */
   readonly otlpProtocol: 'http/protobuf' | 'http/json';
   readonly stdoutCompression: 'gzip' | 'none';
@@ -99,6 +104,8 @@ export function loadConfig(env: Env): LoadedConfig {
     logLevel: take(readEnum(env, 'OTEL_LOG_LEVEL', LOG_LEVELS, 'warn')),
     serviceName: readString(env, 'OTEL_SERVICE_NAME'),
     tracesExporter: take(readEnum(env, 'OTEL_TRACES_EXPORTER', TRACES_EXPORTERS, 'otlp')),
+    metricsExporter: take(readEnum(env, 'OTEL_METRICS_EXPORTER', SIGNAL_EXPORTERS, 'none')),
+    logsExporter: take(readEnum(env, 'OTEL_LOGS_EXPORTER', SIGNAL_EXPORTERS, 'none')),
     otlpProtocol: readOtlpProtocol(env, warnings),
     stdoutCompression: take(readEnum(env, 'OTEL_LAMBDA_OTLP_STDOUT_COMPRESSION', ['gzip', 'none'] as const, 'none')),
     stdoutEndpoint:

@@ -1,3 +1,4 @@
+import { safeCall } from '../hooks/safe-call.ts';
 import { log } from '../log.ts';
 import { interceptCommonJsHandlerLoad } from './intercept-commonjs.ts';
 import { interceptEsmHandlerImport } from './intercept-esm.ts';
@@ -10,17 +11,23 @@ import { namespaceOverrides, replaceAtPath, type WrapFunction } from './runtime-
  * Loading itself stays the runtime's, so a missing module, a syntax error or a missing export
  * produce exactly the runtime's own errors.
  */
-export function installHandlerPatch(location: HandlerLocation, taskRoot: string, wrap: WrapFunction): void {
+export function installHandlerPatch(location: HandlerLocation, taskRoot: string, wrap: WrapFunction, onHandlerLoaded?: () => void): void {
   const candidates = new Set(location.candidateFiles);
   const [topKey] = location.exportPath;
   if (topKey === undefined) return;
   let stopEsm: (() => void) | undefined;
+  // By the time the runtime loads the handler it has set up its console and error handlers.
+  const loaded = (): void => {
+    if (onHandlerLoaded !== undefined) safeCall('console capture', onHandlerLoaded);
+  };
   const stopCommonJs = interceptCommonJsHandlerLoad(candidates, taskRoot, (moduleExports) => {
     stopEsm?.();
+    loaded();
     return replaceAtPath(moduleExports, location.exportPath, wrap);
   });
   stopEsm = interceptEsmHandlerImport(candidates, taskRoot, topKey, (namespace) => {
     stopCommonJs();
+    loaded();
     return namespaceOverrides(namespace, location.exportPath, wrap);
   });
   if (stopEsm === undefined) {

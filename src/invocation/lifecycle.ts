@@ -8,6 +8,7 @@ import type { ParentSource } from '../config/index.ts';
 import { extractTrigger, TRIGGER_EXTRACTORS, type ResultDescription, type Trigger, type TriggerExtractor } from '../triggers/index.ts';
 import { safeCall } from '../hooks/safe-call.ts';
 import type { UserHooks } from '../hooks/user-hooks.ts';
+import type { InvocationRecorder } from '../signals/faas-metrics.ts';
 
 export type Outcome = { status: 'ok'; result: unknown } | { status: 'error'; error: unknown };
 
@@ -42,6 +43,8 @@ export interface LifecycleDependencies {
   /** The last export before the process ends (bounded; never rejects). */
   readonly finalFlush: () => Promise<void>;
   readonly hooks: UserHooks;
+  /** FaaS metrics, when metrics are on. */
+  readonly recordInvocation: InvocationRecorder | undefined;
 }
 
 /** Marks spans ended by the layer because the invocation ran out of time. */
@@ -51,6 +54,8 @@ export const ABORT_ATTRIBUTE = 'aws.lambda.aborted';
 
 interface RunningInvocation {
   readonly span: Span;
+  /** Records the invocation's FaaS metrics. */
+  readonly report: (failed: boolean) => void;
   end(close: () => void): Promise<void>;
 }
 
@@ -64,11 +69,12 @@ export function createInvocationLifecycle(deps: LifecycleDependencies): Invocati
   const extractors: readonly TriggerExtractor[] = [...(deps.hooks.triggerExtractors ?? []), ...TRIGGER_EXTRACTORS];
   const { requestHook, responseHook } = deps.hooks;
 
-  function track(span: Span, context: LambdaContextLike): RunningInvocation {
+  function track(span: Span, context: LambdaContextLike, report: (failed: boolean) => void): RunningInvocation {
     let ended: Promise<void> | undefined;
     let guard: NodeJS.Timeout | undefined;
     const invocation: RunningInvocation = {
       span,
+      report,
       end(close) {
         if (ended !== undefined) return ended;
         clearTimeout(guard);
@@ -81,7 +87,10 @@ export function createInvocationLifecycle(deps: LifecycleDependencies): Invocati
     };
     running.add(invocation);
     guard = scheduleTimeoutGuard(context, deps.timeoutMarginMs, () => {
-      void invocation.end(() => endAsFailed(deps.openSpans, span, 'Lambda invocation timed out', TIMEOUT_ATTRIBUTE));
+      void invocation.end(() => {
+        endAsFailed(deps.openSpans, span, 'Lambda invocation timed out', TIMEOUT_ATTRIBUTE);
+        report(true);
+      });
     });
     return invocation;
   }
@@ -97,9 +106,19 @@ export function createInvocationLifecycle(deps: LifecycleDependencies): Invocati
           { kind: trigger.kind, attributes: { ...invocationAttributes(context, coldStart), ...trigger.attributes }, links: [...(trigger.links ?? [])] },
           parent,
         );
+        const isColdStart = coldStart;
         coldStart = false;
         if (requestHook !== undefined) safeCall('requestHook', () => requestHook(span, { event, context: lambdaContext }));
-        const invocation = track(span, context);
+        const startedAt = performance.now();
+        const report = (failed: boolean): void => {
+          const record = deps.recordInvocation;
+          if (record === undefined) return;
+          const triggerName = trigger.attributes['faas.trigger'];
+          safeCall('FaaS metrics', () =>
+            record({ durationMs: performance.now() - startedAt, failed, coldStart: isColdStart, trigger: typeof triggerName === 'string' ? triggerName : undefined }),
+          );
+        };
+        const invocation = track(span, context, report);
         return {
           otelContext: trace.setSpan(parent, span),
           finish: (outcome) =>
@@ -108,7 +127,7 @@ export function createInvocationLifecycle(deps: LifecycleDependencies): Invocati
                 const outcomeInfo = outcome.status === 'ok' ? { result: outcome.result } : { error: outcome.error };
                 safeCall('responseHook', () => responseHook(span, { event, context: lambdaContext, ...outcomeInfo }));
               }
-              endWithOutcome(span, outcome, trigger);
+              report(endWithOutcome(span, outcome, trigger));
             }),
         };
       } catch (error) {
@@ -129,7 +148,10 @@ export function createInvocationLifecycle(deps: LifecycleDependencies): Invocati
     abortAll(reason) {
       if (running.size === 0) return undefined;
       const ending = [...running].map((invocation) =>
-        invocation.end(() => endAsFailed(deps.openSpans, invocation.span, reason, ABORT_ATTRIBUTE)),
+        invocation.end(() => {
+          endAsFailed(deps.openSpans, invocation.span, reason, ABORT_ATTRIBUTE);
+          invocation.report(true);
+        }),
       );
       return Promise.all(ending).then(deps.finalFlush);
     },
@@ -146,16 +168,20 @@ function scheduleTimeoutGuard(context: LambdaContextLike, marginMs: number, onTi
   return timer;
 }
 
-function endWithOutcome(span: Span, outcome: Outcome, trigger: Trigger): void {
+/** Ends the span with the outcome; returns whether the invocation failed. */
+function endWithOutcome(span: Span, outcome: Outcome, trigger: Trigger): boolean {
+  let failed = outcome.status === 'error';
   if (outcome.status === 'error') {
     span.recordException(asException(outcome.error));
     span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(outcome.error) });
   } else {
     const described = describeResultSafely(trigger, outcome.result);
     if (described !== undefined) span.setAttributes(described.attributes);
-    span.setStatus({ code: described?.isError === true ? SpanStatusCode.ERROR : SpanStatusCode.OK });
+    failed = described?.isError === true;
+    span.setStatus({ code: failed ? SpanStatusCode.ERROR : SpanStatusCode.OK });
   }
   span.end();
+  return failed;
 }
 
 function describeResultSafely(trigger: Trigger, result: unknown): ResultDescription | undefined {

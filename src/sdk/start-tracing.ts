@@ -6,7 +6,7 @@ import { createSpanExporter } from '../exporters/create-span-exporter.ts';
 import { ObservedExporter, type ExportHealth } from '../exporters/observed-exporter.ts';
 import type { Flushable } from '../flush/flush-strategy.ts';
 import { buildPropagator } from './build-propagator.ts';
-import { buildResource } from './build-resource.ts';
+import type { Resource } from '@opentelemetry/resources';
 import { buildSampler } from './build-sampler.ts';
 
 export interface Tracing {
@@ -31,7 +31,7 @@ export interface TracingOptions {
   readonly onExportRecovered: () => void;
 }
 
-export function startTracing(config: LayerConfig, options: TracingOptions): Tracing {
+export function startTracing(config: LayerConfig, resource: Resource, options: TracingOptions): Tracing {
   const { propagator, warnings } = buildPropagator(config.propagators);
   const exporter = createSpanExporter(config);
   const observed = exporter === undefined ? undefined : new ObservedExporter(exporter, options.onExportRecovered);
@@ -48,7 +48,7 @@ export function startTracing(config: LayerConfig, options: TracingOptions): Trac
     );
   }
   const provider = new TracerProvider({
-    resource: buildResource(config),
+    resource,
     sampler: buildSampler(config.sampler, config.samplerRatio),
     spanProcessors,
   });
