@@ -1,4 +1,5 @@
 import type { LogLevel } from '../log.ts';
+import { parseResourceAttributes } from './resource-attributes.ts';
 import { readBool, readEnum, readInt, readList, readRatio, readString, type Env } from './readers.ts';
 
 export const FLUSH_MODES = ['sync', 'deferred', 'background'] as const;
@@ -41,6 +42,8 @@ export interface LayerConfig {
   readonly sdkDisabled: boolean;
   readonly logLevel: LogLevel;
   readonly serviceName: string | undefined;
+  /** OTEL_RESOURCE_ATTRIBUTES, parsed; malformed entries skipped with a warning. */
+  readonly resourceAttributes: Readonly<Record<string, string>>;
   readonly tracesExporter: TracesExporterName;
   /** Off by default (the specification says otlp): each costs cold start and an export per invocation. */
   readonly metricsExporter: SignalExporterName;
@@ -99,10 +102,13 @@ export function loadConfig(env: Env): LoadedConfig {
 
   const enabledList = readList(env, 'OTEL_NODE_ENABLED_INSTRUMENTATIONS', []);
   const managedInstances = readString(env, 'AWS_LAMBDA_INITIALIZATION_TYPE') === 'lambda-managed-instances';
+  const resource = parseResourceAttributes(env['OTEL_RESOURCE_ATTRIBUTES']);
+  warnings.push(...resource.warnings);
   const config: LayerConfig = {
     sdkDisabled: take(readBool(env, 'OTEL_SDK_DISABLED', false)),
     logLevel: take(readEnum(env, 'OTEL_LOG_LEVEL', LOG_LEVELS, 'warn')),
     serviceName: readString(env, 'OTEL_SERVICE_NAME'),
+    resourceAttributes: resource.attributes,
     tracesExporter: take(readEnum(env, 'OTEL_TRACES_EXPORTER', TRACES_EXPORTERS, 'otlp')),
     metricsExporter: take(readEnum(env, 'OTEL_METRICS_EXPORTER', SIGNAL_EXPORTERS, 'none')),
     logsExporter: take(readEnum(env, 'OTEL_LOGS_EXPORTER', SIGNAL_EXPORTERS, 'none')),

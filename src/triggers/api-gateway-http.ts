@@ -21,8 +21,8 @@ export function isPayloadV2Event(event: unknown): boolean {
 export function extractApiGatewayHttpTrigger(event: unknown): Trigger {
   // routeKey is `GET /orders/{id}`, `ANY /{proxy+}` or `$default` (no route).
   const routeKey = stringField(event, 'routeKey');
-  const space = routeKey === undefined ? -1 : routeKey.indexOf(' ');
-  const route = space < 0 ? undefined : routeTemplate(routeKey?.slice(space + 1));
+  const space = routeKey?.indexOf(' ') ?? -1;
+  const route = routeKey === undefined || space < 0 ? undefined : routeTemplate(routeKey.slice(space + 1));
   return httpTrigger(payloadV2Facts(event, route), readAllowedHeaders(event));
 }
 

@@ -71,12 +71,15 @@ export function routeTemplate(value: string | undefined): string | undefined {
 /**
  * `http.response.status_code` from a proxy-integration result (`{ statusCode, … }`); 5xx marks
  * the server span as failed, 4xx does not (the client's error). Without a status code the front
- * door decides: HTTP API payload 2.0 and Function URLs answer 200
+ * door decides: HTTP API payload 2.0 and Function URLs answer 200 for any other JSON value
  * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html),
- * others fail the request themselves, which is left undescribed rather than guessed.
+ * others fail the request themselves, which is left undescribed rather than guessed. Nothing is
+ * said of an undefined result: a streaming handler resolves to undefined and sends its status
+ * in the stream's prelude, which the result does not show.
  */
 export function describeHttpResult(result: unknown, implicitStatusCode: number | undefined): ResultDescription {
-  const status = statusCodeOf(field(result, 'statusCode')) ?? (hasStatusCodeField(result) ? undefined : implicitStatusCode);
+  const implicit = result === undefined || hasStatusCodeField(result) ? undefined : implicitStatusCode;
+  const status = statusCodeOf(field(result, 'statusCode')) ?? implicit;
   if (status === undefined) return NOTHING_TO_DESCRIBE;
   const attributes: Attributes = { 'http.response.status_code': status };
   const isError = status >= 500;

@@ -35,7 +35,7 @@ describe('loadConfig', () => {
     const timeoutWarning = warnings.find((warning) => warning.includes('OTEL_LAMBDA_FLUSH_TIMEOUT_MS="soon"'));
     const exporterWarning = warnings.find((warning) => warning.includes('OTEL_TRACES_EXPORTER="zipkin"'));
     expect(timeoutWarning).toContain('using 500');
-    expect(exporterWarning).toContain('allowed: otlp, console, none');
+    expect(exporterWarning).toContain('allowed: otlp, console, otlp-stdout, none');
   });
 
   it('returns a frozen config', () => {
