@@ -37,6 +37,10 @@ export async function buildLayer({ quiet = false } = {}) {
     splitting: true,
     format: 'esm',
     platform: 'node',
+    // The OpenTelemetry packages ship ES module builds marked side-effect free: preferring them
+    // lets esbuild drop what is not used (most of semantic-conventions' thousands of constants),
+    // which CommonJS builds do not allow.
+    mainFields: ['module', 'main'],
     // nodejs22.x is the oldest Lambda runtime still supported.
     target: 'node22',
     minify: true,

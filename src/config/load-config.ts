@@ -38,6 +38,14 @@ export interface LambdaEnvironment {
   readonly managedInstances: boolean;
 }
 
+export interface OtlpSettings {
+  readonly protocol: 'http/protobuf' | 'http/json';
+  readonly tracesUrl: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly timeoutMs: number;
+  readonly compression: 'gzip' | 'none';
+}
+
 export interface LayerConfig {
   readonly sdkDisabled: boolean;
   readonly logLevel: LogLevel;
@@ -50,6 +58,8 @@ export interface LayerConfig {
   readonly logsExporter: SignalExporterName;
   /** OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, else OTEL_EXPORTER_OTLP_PROTOCOL. */
   readonly otlpProtocol: 'http/protobuf' | 'http/json';
+  /** Where and how the span exporter sends (OTEL_EXPORTER_OTLP_*), by the specification's rules. */
+  readonly otlp: OtlpSettings;
   readonly stdoutCompression: 'gzip' | 'none';
   /** The endpoint written into otlp-stdout records, for the forwarder. */
   readonly stdoutEndpoint: string;
@@ -103,6 +113,7 @@ export function loadConfig(env: Env): LoadedConfig {
   const enabledList = readList(env, 'OTEL_NODE_ENABLED_INSTRUMENTATIONS', []);
   const managedInstances = readString(env, 'AWS_LAMBDA_INITIALIZATION_TYPE') === 'lambda-managed-instances';
   const resource = parseResourceAttributes(env['OTEL_RESOURCE_ATTRIBUTES']);
+  const otlpProtocol = readOtlpProtocol(env, warnings);
   warnings.push(...resource.warnings);
   const config: LayerConfig = {
     sdkDisabled: take(readBool(env, 'OTEL_SDK_DISABLED', false)),
@@ -112,10 +123,10 @@ export function loadConfig(env: Env): LoadedConfig {
     tracesExporter: take(readEnum(env, 'OTEL_TRACES_EXPORTER', TRACES_EXPORTERS, 'otlp')),
     metricsExporter: take(readEnum(env, 'OTEL_METRICS_EXPORTER', SIGNAL_EXPORTERS, 'none')),
     logsExporter: take(readEnum(env, 'OTEL_LOGS_EXPORTER', SIGNAL_EXPORTERS, 'none')),
-    otlpProtocol: readOtlpProtocol(env, warnings),
+    otlpProtocol,
+    otlp: readOtlpSettings(env, otlpProtocol, take),
     stdoutCompression: take(readEnum(env, 'OTEL_LAMBDA_OTLP_STDOUT_COMPRESSION', ['gzip', 'none'] as const, 'none')),
-    stdoutEndpoint:
-      readString(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') ?? `${(readString(env, 'OTEL_EXPORTER_OTLP_ENDPOINT') ?? 'http://localhost:4318').replace(/\/$/, '')}/v1/traces`,
+    stdoutEndpoint: tracesUrl(env),
     propagators: take(readList(env, 'OTEL_PROPAGATORS', ['tracecontext', 'baggage', 'xray'])),
     parentSources: readParentSources(env, warnings),
     respectUnsampledXray: (env['OTEL_PROPAGATORS'] ?? '').split(',').some((name) => name.trim().toLowerCase() === 'xray-lambda'),
@@ -145,6 +156,49 @@ export function loadConfig(env: Env): LoadedConfig {
     },
   };
   return { config: Object.freeze(config), warnings };
+}
+
+/** The signal's own endpoint as given, else the base endpoint with /v1/traces appended. */
+function tracesUrl(env: Env): string {
+  const own = readString(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
+  if (own !== undefined) return own;
+  const base = readString(env, 'OTEL_EXPORTER_OTLP_ENDPOINT') ?? 'http://localhost:4318';
+  return `${base.replace(/\/$/, '')}/v1/traces`;
+}
+
+function readOtlpSettings(env: Env, protocol: OtlpSettings['protocol'], take: <T>(reading: { value: T; warning?: string }) => T): OtlpSettings {
+  const signal = (key: string): string => (env[`OTEL_EXPORTER_OTLP_TRACES_${key}`] !== undefined ? `OTEL_EXPORTER_OTLP_TRACES_${key}` : `OTEL_EXPORTER_OTLP_${key}`);
+  const url = tracesUrl(env);
+  let validUrl = url;
+  try {
+    new URL(url);
+  } catch {
+    validUrl = 'http://localhost:4318/v1/traces';
+    take({ value: validUrl, warning: `the OTLP traces endpoint "${url}" is not a URL (from OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT); using "${validUrl}".` });
+  }
+  return {
+    protocol,
+    tracesUrl: validUrl,
+    headers: { ...parseHeaders(env['OTEL_EXPORTER_OTLP_HEADERS']), ...parseHeaders(env['OTEL_EXPORTER_OTLP_TRACES_HEADERS']) },
+    timeoutMs: take(readInt(env, signal('TIMEOUT'), 10_000, { min: 1, max: 900_000 })),
+    compression: take(readEnum(env, signal('COMPRESSION'), ['gzip', 'none'] as const, 'none')),
+  };
+}
+
+/** `k=v,k2=v2`, values percent-encoded, as OTEL_EXPORTER_OTLP_HEADERS is specified. */
+function parseHeaders(raw: string | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const entry of raw?.split(',') ?? []) {
+    const separator = entry.indexOf('=');
+    if (separator <= 0) continue;
+    const value = entry.slice(separator + 1).trim();
+    try {
+      headers[entry.slice(0, separator).trim()] = decodeURIComponent(value);
+    } catch {
+      headers[entry.slice(0, separator).trim()] = value;
+    }
+  }
+  return headers;
 }
 
 // grpc is left out on purpose: @grpc/grpc-js would triple the layer and its cold start, and

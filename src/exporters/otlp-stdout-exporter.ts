@@ -1,7 +1,7 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
-import { gzipSync } from 'node:zlib';
+import { nodeRequire } from '../node-require.ts';
 
 export const STDOUT_FORMAT_VERSION = '0.1.0';
 
@@ -38,7 +38,7 @@ export class OtlpStdoutExporter implements SpanExporter {
         method: 'POST',
         'content-type': 'application/json',
         ...(this.options.gzip
-          ? { 'content-encoding': 'gzip', payload: gzipSync(body).toString('base64'), base64: true }
+          ? { 'content-encoding': 'gzip', payload: (nodeRequire('node:zlib') as typeof import('node:zlib')).gzipSync(body).toString('base64'), base64: true }
           : { payload: JSON.parse(Buffer.from(body).toString('utf8')) as unknown, base64: false }),
       };
       this.write(`${JSON.stringify(record)}\n`);

@@ -1,4 +1,5 @@
-import { request, type IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
+import { nodeRequire } from '../node-require.ts';
 
 const API_VERSION = '2020-01-01';
 
@@ -44,6 +45,7 @@ export class ExtensionsApiClient {
 
   private call(method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ headers: IncomingHttpHeaders; body: string }> {
     const [hostname, port] = this.runtimeApi.split(':');
+    const { request } = nodeRequire('node:http') as typeof import('node:http');
     return new Promise((resolve, reject) => {
       const outgoing = request(
         { method, hostname, port, path: `/${API_VERSION}/extension/${path}`, headers: { ...headers, 'Content-Type': 'application/json' }, agent: false },

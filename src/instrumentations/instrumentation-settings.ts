@@ -11,14 +11,6 @@ import { INSTRUMENTATION_CATALOGUE } from './catalogue.generated.ts';
  */
 export const OFF_BY_DEFAULT = new Set(['fs', 'dns', 'net', 'host-metrics', 'runtime-node', 'cucumber']);
 
-// Instrumentations of Node's built-in modules (already loaded by the runtime) and of diagnostics
-// channels (fetch) have nothing to wait for: they start with the layer.
-const BUILT_IN_TARGETS = new Set(['http', 'https', 'dns', 'dns/promises', 'fs', 'fs/promises', 'net']);
-
-export function startsEagerly(entry: CatalogueEntry): boolean {
-  return entry.modules.length === 0 || entry.modules.every((target) => BUILT_IN_TARGETS.has(target));
-}
-
 export interface EnabledInstrumentations {
   readonly entries: readonly CatalogueEntry[];
   readonly warnings: readonly string[];

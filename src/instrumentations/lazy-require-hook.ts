@@ -1,50 +1,61 @@
 import Module from 'node:module';
 
 interface RequireFunction {
-  (this: unknown, id: string): unknown;
+  (this: { filename?: string } | undefined, id: string): unknown;
 }
 
 /**
- * Calls `onFirstRequire(packageName)` just before the first require() of a watched package,
+ * Calls `onFirstRequire(key)` just before the first require() of a watched module,
  * so that an instrumentation's code is loaded (and its require hook registered) only when the
  * function actually uses the library, yet before the library's exports are handed out.
  * require-in-the-middle, which the instrumentations use, checks its hooks after loading, so a
  * hook registered here still sees this very require.
  *
- * Cost per require: a character check for relative/absolute paths, else one Map lookup.
- * Once every watched package has been seen, the hook removes itself.
+ * `pending` (module name → instrumentation) is shared with the other watchers and shrinks as
+ * instrumentations start. Requires made from `ignoredDir` (the layer's own bundle, e.g. its exporter loading `http`)
+ * do not count. Cost per require: a character check for relative/absolute paths, else one Map
+ * lookup. Once every watched module has been seen, the hook removes itself.
  */
-export function watchFirstRequire(packages: ReadonlyMap<string, string>, onFirstRequire: (key: string) => void): () => void {
-  const pending = new Map(packages);
+export function watchFirstRequire(pending: Map<string, string>, ignoredDir: string, onFirstRequire: (key: string) => void): () => void {
   if (pending.size === 0) return () => undefined;
   const prototype = Module.prototype as unknown as { require: RequireFunction };
   const originalRequire = prototype.require;
   const restore = (): void => {
     if (prototype.require === watchingRequire) prototype.require = originalRequire;
   };
-  function watchingRequire(this: unknown, id: string): unknown {
+  function watchingRequire(this: { filename?: string } | undefined, id: string): unknown {
     if (typeof id === 'string' && pending.size > 0) {
-      const key = pending.get(packageNameOf(id));
-      if (key !== undefined) {
-        for (const [name, value] of pending) if (value === key) pending.delete(name);
+      const key = pending.get(moduleNameOf(id));
+      if (key !== undefined && this?.filename?.startsWith(ignoredDir) !== true) {
+        forget(pending, key);
         if (pending.size === 0) restore();
         onFirstRequire(key);
       }
     }
-    return originalRequire.apply(this, [id]);
+    return originalRequire.call(this, id);
   }
   prototype.require = watchingRequire;
   return restore;
 }
 
-/** `@scope/name/sub/path` → `@scope/name`; `name/sub` → `name`; relative and absolute paths → ''. */
-export function packageNameOf(id: string): string {
+/** Drops every module of the instrumentation `key`: it starts once. */
+export function forget(pending: Map<string, string>, key: string): void {
+  for (const [name, value] of pending) if (value === key) pending.delete(name);
+}
+
+/**
+ * The name a watched module is listed under: `node:http` → `http`, `@scope/name/sub` →
+ * `@scope/name`, `name/sub` → `name` (built-in subpaths such as `fs/promises` are listed as
+ * such and matched first by the caller); relative and absolute paths → ''.
+ */
+export function moduleNameOf(id: string): string {
   const first = id.charCodeAt(0);
   // '.' or '/'
   if (first === 46 || first === 47) return '';
-  const slash = id.indexOf('/');
-  if (slash === -1) return id;
-  if (first !== 64 /* '@' */) return id.slice(0, slash);
-  const second = id.indexOf('/', slash + 1);
-  return second === -1 ? id : id.slice(0, second);
+  const bare = id.startsWith('node:') ? id.slice(5) : id;
+  const slash = bare.indexOf('/');
+  if (slash === -1) return bare;
+  if (bare.charCodeAt(0) !== 64 /* '@' */) return bare.slice(0, slash);
+  const second = bare.indexOf('/', slash + 1);
+  return second === -1 ? bare : bare.slice(0, second);
 }

@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 import type { LayerConfig } from '../config/index.ts';
 import { describeError, log } from '../log.ts';
 import type { CatalogueEntry } from './catalogue-entry.ts';
-import { selectInstrumentations, startsEagerly } from './instrumentation-settings.ts';
+import { selectInstrumentations } from './instrumentation-settings.ts';
+import { watchFirstBuiltinImport } from './lazy-esm-builtin-hook.ts';
+import { watchFirstFetch } from './lazy-fetch-hook.ts';
 import { watchFirstRequire } from './lazy-require-hook.ts';
 
 type InstrumentationClass = new (config: Record<string, unknown>) => unknown;
@@ -15,20 +17,33 @@ export type LoadInstrumentationClass = (entry: CatalogueEntry) => Instrumentatio
  * with the rest of the layer; loading one is a synchronous require() of that ES module.
  */
 const loadBundledClass: LoadInstrumentationClass = (entry) => {
-  const bundleDir = dirname(fileURLToPath(import.meta.url));
-  const loaded = createRequire(import.meta.url)(join(bundleDir, 'instrumentations', `${entry.name}.mjs`)) as { Instrumentation: InstrumentationClass };
+  const loaded = createRequire(import.meta.url)(join(BUNDLE_DIR, 'instrumentations', `${entry.name}.mjs`)) as { Instrumentation: InstrumentationClass };
   return loaded.Instrumentation;
 };
 
+/** The modules whose first use starts the instrumentation, or 'now'. */
+function triggersOf(entry: CatalogueEntry): readonly string[] | 'now' {
+  // undici's instrumentation listens on diagnostics channels: started by the first fetch, or by
+  // a require of the npm undici package.
+  if (entry.name === 'undici') return ['undici'];
+  return entry.modules.length === 0 ? 'now' : entry.modules;
+}
+
+const BUNDLE_DIR = dirname(fileURLToPath(import.meta.url));
+
 /**
- * Starts the enabled instrumentations: those of built-in modules and diagnostics channels at
- * once, every other one just before its library is first required. An instrumentation whose
- * library the function never loads costs a Map entry.
+ * Starts each enabled instrumentation just before the function first uses what it instruments:
+ * the first require() of its library, the first ES module import of a built-in it patches, or
+ * (undici) the first fetch. One the function never uses costs a Map entry; those with nothing to
+ * wait for (host and runtime metrics) start at once.
  */
 export function startInstrumentations(config: LayerConfig, loadClass: LoadInstrumentationClass = loadBundledClass): readonly string[] {
   const { entries, warnings } = selectInstrumentations(config);
   const options = instrumentationOptions(config);
+  const started = new Set<string>();
   const start = (entry: CatalogueEntry): void => {
+    if (started.has(entry.name)) return;
+    started.add(entry.name);
     try {
       const Instrumentation = loadClass(entry);
       // Constructed enabled, they register their hooks and use the global tracer provider.
@@ -38,15 +53,25 @@ export function startInstrumentations(config: LayerConfig, loadClass: LoadInstru
       log.warn(`instrumentation ${entry.name} could not start (${describeError(error)}); the function runs without it.`);
     }
   };
-  const lazyByModule = new Map<string, string>();
-  for (const entry of entries) {
-    if (startsEagerly(entry)) start(entry);
-    else for (const target of entry.modules) lazyByModule.set(target, entry.name);
-  }
   const byName = new Map(entries.map((entry) => [entry.name, entry]));
-  watchFirstRequire(lazyByModule, (name) => {
+  const startByName = (name: string): void => {
     const entry = byName.get(name);
     if (entry !== undefined) start(entry);
+  };
+  const pending = new Map<string, string>();
+  for (const entry of entries) {
+    const targets = triggersOf(entry);
+    if (targets === 'now') start(entry);
+    else for (const target of targets) pending.set(target, entry.name);
+  }
+  const builtinTargets = new Map(pending);
+  if (byName.has('undici')) watchFirstFetch(() => startByName('undici'));
+  watchFirstRequire(pending, BUNDLE_DIR, startByName);
+  watchFirstBuiltinImport(builtinTargets, (name, builtin) => {
+    startByName(name);
+    // require() is where require-in-the-middle patches a built-in: done once here, before the
+    // ES module facade copies its exports.
+    createRequire(import.meta.url)(builtin);
   });
   return warnings;
 }

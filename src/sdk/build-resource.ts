@@ -1,5 +1,7 @@
 import { defaultResource, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
-import { awsLambdaDetector } from '@opentelemetry/resource-detector-aws';
+// The detector's own module: the package index also loads the EC2, ECS, EKS and Beanstalk
+// detectors, and with them https and fs, which a Lambda cold start would pay for for nothing.
+import { awsLambdaDetector } from '@opentelemetry/resource-detector-aws/build/src/detectors/AwsLambdaDetector.js';
 import type { LayerConfig } from '../config/index.ts';
 
 /**

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { startOtlpReceiver, type DecodedSpan, type OtlpReceiver } from '../sandbox/index.ts';
 import { startAwsStubServer, type AwsStubServer } from '../support/aws-stub-server.ts';
+import { startLocalHttpServer } from '../support/local-http-server.ts';
 import { HANDLER_FIXTURES } from '../support/paths.ts';
 import { startWithLayer, withFunction } from '../support/layer-function.ts';
 
@@ -69,5 +70,35 @@ describe.each([
     const invocation = invocationSpan(spans, result.requestId);
     expect(invocation).toBeDefined();
     expect(spans.filter((span) => span.traceId === invocation?.traceId && span.attributes['rpc.system'] === 'aws-api')).toEqual([]);
+  });
+});
+
+describe.each([
+  { node: 24, ric: 'v4' },
+  { node: 22, ric: 'v4' },
+  { node: 22, ric: 'v3' },
+] as const)('built-ins used from an ES module on Node $node with ric $ric', ({ node, ric }) => {
+  it('trace an http call made through `import` and a global fetch, both started lazily', async () => {
+    const receiver = await startOtlpReceiver();
+    const downstream = await startLocalHttpServer();
+    try {
+      const result = await withFunction(
+        startWithLayer({ node, ric, taskRoot: join(HANDLER_FIXTURES, 'esm-builtins'), handler: 'index.handler', functionName: `esm-builtins-${node}-${ric}`, env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } }),
+        (fn) => fn.invoke({ downstream: downstream.url }),
+      );
+
+      expect(JSON.parse(result.body!.toString())).toEqual({ viaHttp: 200, viaFetch: 200 });
+      const spans = receiver.spans();
+      const invocation = invocationSpan(spans, result.requestId);
+      const clientPaths = spans
+        .filter((span) => span.parentSpanId === invocation?.spanId && span.kind === SPAN_KIND_CLIENT)
+        .map((span) => String(span.attributes['url.full'] ?? span.attributes['http.url'] ?? span.attributes['url.path'] ?? ''))
+        .map((url) => url.replace(downstream.url, ''))
+        .sort();
+      expect(clientPaths).toEqual(['/fetch', '/http']);
+    } finally {
+      await downstream.close();
+      await receiver.close();
+    }
   });
 });

@@ -1,0 +1,32 @@
+import Module from 'node:module';
+
+type RegisterHooks = (hooks: {
+  resolve: (specifier: string, context: unknown, next: (specifier: string, context: unknown) => unknown) => unknown;
+}) => { deregister(): void };
+
+/**
+ * The ES module side of the lazy start, for Node's built-ins only: `import http from 'node:http'`
+ * never goes through require(), so this synchronous resolve hook (Node ≥ 22.15) calls
+ * `onFirstImport(key, builtin)` before the built-in's ES module facade is made; the caller starts
+ * the instrumentation and require()s the built-in once, which is when require-in-the-middle
+ * patches it, so the facade then holds the patched functions. npm packages imported as ES modules
+ * are out of reach of the require-based instrumentations anyway. Each built-in is handled once;
+ * the hook removes itself when none is left.
+ */
+export function watchFirstBuiltinImport(targets: ReadonlyMap<string, string>, onFirstImport: (key: string, builtin: string) => void): void {
+  const registerHooks = (Module as unknown as { registerHooks?: RegisterHooks }).registerHooks;
+  const pending = new Map([...targets].filter(([name]) => Module.isBuiltin(name)));
+  if (typeof registerHooks !== 'function' || pending.size === 0) return;
+  const hooks = registerHooks({
+    resolve(specifier, context, nextResolve) {
+      const name = specifier.startsWith('node:') ? specifier.slice(5) : specifier;
+      const key = pending.get(name);
+      if (key !== undefined) {
+        pending.delete(name);
+        if (pending.size === 0) hooks.deregister();
+        onFirstImport(key, name);
+      }
+      return nextResolve(specifier, context);
+    },
+  });
+}
