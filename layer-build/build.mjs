@@ -1,6 +1,7 @@
 // Builds the layer: bundles src/ with esbuild, lays out the tree that lands in /opt, zips it,
 // and prints sizes. Fails when the zip is over the size budget.
 import { build } from 'esbuild';
+import { isBuiltin } from 'node:module';
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,7 +31,7 @@ export async function buildLayer({ quiet = false } = {}) {
 
   await build({
     entryPoints: { bootstrap: join(ROOT, 'src/bootstrap.ts'), ...instrumentationEntries },
-    plugins: [instrumentationEntryPlugin(catalogue), singleOpenTelemetryCopyPlugin()],
+    plugins: [instrumentationEntryPlugin(catalogue), singleOpenTelemetryCopyPlugin(), builtinsThroughRequirePlugin()],
     outdir: join(LAYER_DIR, 'otel-lambda'),
     outExtension: { '.js': '.mjs' },
     bundle: true,
@@ -98,6 +99,29 @@ function singleOpenTelemetryCopyPlugin() {
         const resolved = await pluginBuild.resolve(args.path, { kind: args.kind, resolveDir: ROOT, pluginData: { topLevel: true } });
         return resolved.errors.length > 0 ? undefined : { path: resolved.path };
       });
+    },
+  };
+}
+
+/**
+ * `import … from 'node:util'` in an ES module makes Node build the built-in's ES module facade,
+ * which reads every export, lazy getters included: `util` then loads its diff, colors and
+ * parseArgs internals, `http` loads Node's whole undici. In a cold start that is tens of
+ * milliseconds for nothing. Static imports of built-ins are compiled to require() instead
+ * (the banner provides it), which returns the plain exports object and runs no getter.
+ */
+function builtinsThroughRequirePlugin() {
+  return {
+    name: 'builtins-through-require',
+    setup(pluginBuild) {
+      pluginBuild.onResolve({ filter: /^[a-z_:/]+$/ }, (args) => {
+        if (args.kind !== 'import-statement' || !isBuiltin(args.path)) return undefined;
+        return { path: args.path, namespace: 'node-builtin' };
+      });
+      pluginBuild.onLoad({ filter: /.*/, namespace: 'node-builtin' }, (args) => ({
+        contents: `module.exports = require(${JSON.stringify(args.path)});`,
+        loader: 'js',
+      }));
     },
   };
 }

@@ -32,6 +32,8 @@ export interface LambdaEnvironment {
   readonly functionName: string | undefined;
   readonly region: string | undefined;
   readonly executionEnv: string | undefined;
+  /** Where the runtime client lives (/var/runtime); its own requires are not the function's. */
+  readonly runtimeDir: string | undefined;
   /** host:port of the Runtime API; its calls are the runtime's, never traced. */
   readonly runtimeApi: string | undefined;
   /** `lambda-managed-instances` runs invocations concurrently in worker threads. */
@@ -152,6 +154,7 @@ export function loadConfig(env: Env): LoadedConfig {
       region: readString(env, 'AWS_REGION'),
       executionEnv: readString(env, 'AWS_EXECUTION_ENV'),
       runtimeApi: readString(env, 'AWS_LAMBDA_RUNTIME_API'),
+      runtimeDir: readString(env, 'LAMBDA_RUNTIME_DIR'),
       managedInstances,
     },
   };

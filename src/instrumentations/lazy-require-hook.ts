@@ -11,12 +11,12 @@ interface RequireFunction {
  * require-in-the-middle, which the instrumentations use, checks its hooks after loading, so a
  * hook registered here still sees this very require.
  *
- * `pending` (module name → instrumentation) is shared with the other watchers and shrinks as
- * instrumentations start. Requires made from `ignoredDir` (the layer's own bundle, e.g. its exporter loading `http`)
- * do not count. Cost per require: a character check for relative/absolute paths, else one Map
+ * `pending` (module name → instrumentation) shrinks as instrumentations start. Requires made
+ * from `ignoredDirs` do not count: the layer's own bundle (its exporter loads `http`) and the
+ * runtime client (it loads `http` too), neither of which is the function using the library. Cost per require: a character check for relative/absolute paths, else one Map
  * lookup. Once every watched module has been seen, the hook removes itself.
  */
-export function watchFirstRequire(pending: Map<string, string>, ignoredDir: string, onFirstRequire: (key: string) => void): () => void {
+export function watchFirstRequire(pending: Map<string, string>, ignoredDirs: readonly string[], onFirstRequire: (key: string) => void): () => void {
   if (pending.size === 0) return () => undefined;
   const prototype = Module.prototype as unknown as { require: RequireFunction };
   const originalRequire = prototype.require;
@@ -26,7 +26,7 @@ export function watchFirstRequire(pending: Map<string, string>, ignoredDir: stri
   function watchingRequire(this: { filename?: string } | undefined, id: string): unknown {
     if (typeof id === 'string' && pending.size > 0) {
       const key = pending.get(moduleNameOf(id));
-      if (key !== undefined && this?.filename?.startsWith(ignoredDir) !== true) {
+      if (key !== undefined && !isFrom(this?.filename, ignoredDirs)) {
         forget(pending, key);
         if (pending.size === 0) restore();
         onFirstRequire(key);
@@ -36,6 +36,10 @@ export function watchFirstRequire(pending: Map<string, string>, ignoredDir: stri
   }
   prototype.require = watchingRequire;
   return restore;
+}
+
+function isFrom(filename: string | undefined, dirs: readonly string[]): boolean {
+  return filename !== undefined && dirs.some((dir) => filename.startsWith(dir));
 }
 
 /** Drops every module of the instrumentation `key`: it starts once. */

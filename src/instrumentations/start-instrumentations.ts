@@ -66,7 +66,8 @@ export function startInstrumentations(config: LayerConfig, loadClass: LoadInstru
   }
   const builtinTargets = new Map(pending);
   if (byName.has('undici')) watchFirstFetch(() => startByName('undici'));
-  watchFirstRequire(pending, BUNDLE_DIR, startByName);
+  const runtimeDir = config.lambda.runtimeDir;
+  watchFirstRequire(pending, runtimeDir === undefined ? [BUNDLE_DIR] : [BUNDLE_DIR, runtimeDir], startByName);
   watchFirstBuiltinImport(builtinTargets, (name, builtin) => {
     startByName(name);
     // require() is where require-in-the-middle patches a built-in: done once here, before the
