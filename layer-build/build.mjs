@@ -2,6 +2,7 @@
 // and prints sizes. Fails when the zip is over the size budget.
 import { build } from 'esbuild';
 import { isBuiltin } from 'node:module';
+import { readFile } from 'node:fs/promises';
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -105,23 +106,40 @@ function singleOpenTelemetryCopyPlugin() {
 
 /**
  * `import … from 'node:util'` in an ES module makes Node build the built-in's ES module facade,
- * which reads every export, lazy getters included: `util` then loads its diff, colors and
- * parseArgs internals, `http` loads Node's whole undici. In a cold start that is tens of
- * milliseconds for nothing. Static imports of built-ins are compiled to require() instead
- * (the banner provides it), which returns the plain exports object and runs no getter.
+ * which reads every export, lazy getters included, and so does esbuild's interop when such an
+ * import is bundled as a require() (it copies every property): `util` then loads its diff,
+ * colors and parseArgs internals, `http` loads Node's whole undici. In a cold start that is tens
+ * of milliseconds for nothing. Static imports of built-ins are rewritten to destructuring
+ * require()s (the banner provides require), which read only the names imported.
  */
+const BUILTIN_IMPORT = /^import\s+(?:(\*\s+as\s+[\w$]+)|([\w$]+)|\{([^}]*)\})\s+from\s+['"]((?:node:)?[a-z_/]+)['"];?[ \t]*$/gm;
+
+export function requireBuiltinImports(source) {
+  return source.replace(BUILTIN_IMPORT, (statement, namespace, defaultName, named, specifier) => {
+    if (!isBuiltin(specifier)) return statement;
+    const call = `require(${JSON.stringify(specifier)})`;
+    if (namespace !== undefined) return `const ${namespace.replace(/^\*\s+as\s+/, '')} = ${call};`;
+    if (defaultName !== undefined) return `const ${defaultName} = ${call};`;
+    const bindings = named
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part !== '' && !part.startsWith('type '))
+      .map((part) => part.replace(/\s+as\s+/, ': '));
+    return bindings.length === 0 ? '' : `const { ${bindings.join(', ')} } = ${call};`;
+  });
+}
+
 function builtinsThroughRequirePlugin() {
   return {
     name: 'builtins-through-require',
     setup(pluginBuild) {
-      pluginBuild.onResolve({ filter: /^[a-z_:/]+$/ }, (args) => {
-        if (args.kind !== 'import-statement' || !isBuiltin(args.path)) return undefined;
-        return { path: args.path, namespace: 'node-builtin' };
+      pluginBuild.onLoad({ filter: /\.(m?js|ts)$/ }, async (args) => {
+        if (!args.path.includes('/src/') && !/\/build\/esm(next)?\//.test(args.path)) return undefined;
+        const source = await readFile(args.path, 'utf8');
+        const rewritten = requireBuiltinImports(source);
+        if (rewritten === source) return undefined;
+        return { contents: rewritten, loader: args.path.endsWith('.ts') ? 'ts' : 'js', resolveDir: dirname(args.path) };
       });
-      pluginBuild.onLoad({ filter: /.*/, namespace: 'node-builtin' }, (args) => ({
-        contents: `module.exports = require(${JSON.stringify(args.path)});`,
-        loader: 'js',
-      }));
     },
   };
 }
