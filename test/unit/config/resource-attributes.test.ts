@@ -8,12 +8,13 @@ describe('parseResourceAttributes', () => {
     });
   });
 
-  it('keeps the good entries and warns once per malformed one', () => {
+  it('keeps the good entries and names the malformed ones in one warning', () => {
     const { attributes, warnings } = parseResourceAttributes('novalue,=x,ok=1');
 
     expect(attributes).toEqual({ ok: '1' });
-    expect(warnings).toHaveLength(2);
+    expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('"novalue"');
+    expect(warnings[0]).toContain('"=x"');
   });
 
   it('uses an undecodable value as written', () => {
