@@ -34,7 +34,7 @@ export class ExtensionsApiClient {
   }
 
   async nextEvent(): Promise<ExtensionEvent> {
-    const { body } = await this.call('GET', 'event/next', this.identified());
+    const { body } = await this.call('GET', 'event/next', this.identified(), undefined, true);
     return JSON.parse(body) as ExtensionEvent;
   }
 
@@ -43,7 +43,11 @@ export class ExtensionsApiClient {
     return { 'Lambda-Extension-Identifier': this.identifier };
   }
 
-  private call(method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ headers: IncomingHttpHeaders; body: string }> {
+  /**
+   * `unref` only for the long poll: registration runs while the preload is awaited, when the
+   * runtime has nothing else in the event loop yet, and an unref'd socket there lets Node exit.
+   */
+  private call(method: string, path: string, headers: Record<string, string>, body?: string, unref = false): Promise<{ headers: IncomingHttpHeaders; body: string }> {
     const [hostname, port] = this.runtimeApi.split(':');
     const { request } = nodeRequire('node:http') as typeof import('node:http');
     return new Promise((resolve, reject) => {
@@ -60,7 +64,7 @@ export class ExtensionsApiClient {
           response.on('error', reject);
         },
       );
-      outgoing.on('socket', (socket) => socket.unref());
+      if (unref) outgoing.on('socket', (socket) => socket.unref());
       outgoing.on('error', reject);
       outgoing.end(body);
     });

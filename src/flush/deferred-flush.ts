@@ -1,11 +1,16 @@
 import { ExtensionsApiClient, type ExtensionEvent } from '../extension/extensions-api-client.ts';
 import type { LambdaContextLike } from '../invocation/invocation-attributes.ts';
 import { describeError, log } from '../log.ts';
-import type { FlushStrategy, Flushable } from './flush-strategy.ts';
+import type { CompletionHint, FlushStrategy, Flushable } from './flush-strategy.ts';
 import type { FlushBudget } from './sync-flush.ts';
 import { withinBudget } from './time-budget.ts';
 
 export const INTERNAL_EXTENSION_NAME = 'otel-lambda-layer';
+
+interface FinishedEntry {
+  readonly promise: Promise<CompletionHint>;
+  readonly resolve: (hint: CompletionHint) => void;
+}
 
 /**
  * Export after the response: the handler's result goes to the runtime at once, and an internal
@@ -16,7 +21,7 @@ export const INTERNAL_EXTENSION_NAME = 'otel-lambda-layer';
  */
 export class DeferredFlush implements FlushStrategy {
   // Invocations whose span ended, waiting for the extension; or the extension waiting for them.
-  private readonly finished = new Map<string, { promise: Promise<void>; resolve: () => void }>();
+  private readonly finished = new Map<string, FinishedEntry>();
   private readonly client: ExtensionsApiClient;
   private readonly target: Flushable;
   private readonly budget: FlushBudget;
@@ -33,8 +38,8 @@ export class DeferredFlush implements FlushStrategy {
     void this.processEvents();
   }
 
-  afterInvocation(lambdaContext: LambdaContextLike): Promise<void> {
-    if (lambdaContext.awsRequestId !== undefined) this.entryFor(lambdaContext.awsRequestId).resolve();
+  afterInvocation(lambdaContext: LambdaContextLike, hint: CompletionHint = {}): Promise<void> {
+    if (lambdaContext.awsRequestId !== undefined) this.entryFor(lambdaContext.awsRequestId).resolve(hint);
     return Promise.resolve();
   }
 
@@ -57,23 +62,29 @@ export class DeferredFlush implements FlushStrategy {
   private async flushInvocation(event: ExtensionEvent): Promise<void> {
     const deadline = event.deadlineMs ?? Date.now() + this.budget.flushTimeoutMs;
     const margin = this.budget.deadlineMarginMs;
+    let hint: CompletionHint = {};
     if (event.requestId !== undefined) {
       const entry = this.entryFor(event.requestId);
       // Bounded by the deadline: an invocation that never reports back must not hold Lambda.
-      await withinBudget(() => entry.promise, deadline - margin - Date.now());
+      await withinBudget(async () => (hint = await entry.promise), deadline - margin - Date.now());
       this.finished.delete(event.requestId);
     }
-    // One macrotask, so the runtime posts the response before the export starts.
+    // The export starts only once the runtime has posted the response: after one macrotask for
+    // results the runtime posts at once, after the event loop ran empty for a Node 22 callback
+    // handler that waits for it (an export in flight would otherwise hold that response back).
+    if (hint.responseAfterEmptyEventLoop === true) {
+      await withinBudget(() => new Promise((resolve) => process.once('beforeExit', resolve)), deadline - margin - Date.now());
+    }
     await new Promise((resolve) => setImmediate(resolve));
     const budget = Math.min(this.budget.flushTimeoutMs, deadline - margin - Date.now());
     await withinBudget(() => this.target.forceFlush(), budget);
   }
 
-  private entryFor(requestId: string): { promise: Promise<void>; resolve: () => void } {
+  private entryFor(requestId: string): FinishedEntry {
     let entry = this.finished.get(requestId);
     if (entry === undefined) {
-      let resolve: () => void = () => undefined;
-      const promise = new Promise<void>((done) => (resolve = done));
+      let resolve: (hint: CompletionHint) => void = () => undefined;
+      const promise = new Promise<CompletionHint>((done) => (resolve = done));
       entry = { promise, resolve };
       this.finished.set(requestId, entry);
     }

@@ -1,4 +1,5 @@
 import { context as otelContext } from '@opentelemetry/api';
+import type { CompletionHint } from '../flush/flush-strategy.ts';
 import type { InvocationLifecycle, Outcome } from '../invocation/lifecycle.ts';
 
 const STREAMING_SYMBOL = Symbol.for('aws.lambda.runtime.handler.streaming');
@@ -8,7 +9,7 @@ const INTRINSIC_KEYS = new Set<PropertyKey>(['length', 'name', 'prototype', 'arg
 const CONTEXT_COMPLETIONS = ['succeed', 'fail', 'done'] as const;
 
 type AnyFunction = (this: unknown, ...args: unknown[]) => unknown;
-type Completion = (outcome: Outcome, complete: () => void) => void;
+type Completion = (outcome: Outcome, complete: () => void, hint?: CompletionHint) => void;
 
 /**
  * Returns a function that wraps a handler so that each invocation is traced and flushed
@@ -39,12 +40,18 @@ function wrapBuffered(handler: AnyFunction, lifecycle: InvocationLifecycle): Any
 
     // Every way a handler can complete goes through one finish: the runtime hears of the
     // completion only after the invocation's spans are flushed (or the flush budget is spent).
-    const completeAfterFlush: Completion = (outcome, complete) => {
-      void invocation.finish(outcome).then(complete);
+    const completeAfterFlush: Completion = (outcome, complete, hint) => {
+      void invocation.finish(outcome, hint).then(complete);
     };
     if (typeof callback === 'function') {
       args[2] = (error: unknown, result: unknown): void =>
-        completeAfterFlush(outcomeOf(error, result), () => (callback as AnyFunction)(error, result));
+        completeAfterFlush(outcomeOf(error, result), () => (callback as AnyFunction)(error, result), {
+          // As the runtime does: an error is posted at once; a result waits for an empty event
+          // loop unless the flag, read when the callback is called, says otherwise.
+          responseAfterEmptyEventLoop:
+            (error === undefined || error === null) &&
+            (lambdaContext as { callbackWaitsForEmptyEventLoop?: unknown } | undefined)?.callbackWaitsForEmptyEventLoop !== false,
+        });
     }
     interceptContextCompletions(lambdaContext, completeAfterFlush);
 

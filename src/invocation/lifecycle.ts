@@ -1,5 +1,5 @@
 import { SpanStatusCode, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
-import type { FlushStrategy } from '../flush/flush-strategy.ts';
+import type { CompletionHint, FlushStrategy } from '../flush/flush-strategy.ts';
 import { describeError, log } from '../log.ts';
 import { invocationAttributes, type LambdaContextLike } from './invocation-attributes.ts';
 import type { OpenSpanTracker } from './open-spans.ts';
@@ -19,7 +19,7 @@ export interface ActiveInvocation {
    * Ends the invocation span with the outcome and flushes. Idempotent (the first ending wins),
    * never rejects, and resolves within the flush budget.
    */
-  finish(outcome: Outcome): Promise<void>;
+  finish(outcome: Outcome, hint?: CompletionHint): Promise<void>;
 }
 
 export interface InvocationLifecycle {
@@ -56,7 +56,7 @@ interface RunningInvocation {
   readonly span: Span;
   /** Records the invocation's FaaS metrics. */
   readonly report: (failed: boolean) => void;
-  end(close: () => void): Promise<void>;
+  end(close: () => void, hint?: CompletionHint): Promise<void>;
 }
 
 export function createInvocationLifecycle(deps: LifecycleDependencies): InvocationLifecycle {
@@ -75,13 +75,13 @@ export function createInvocationLifecycle(deps: LifecycleDependencies): Invocati
     const invocation: RunningInvocation = {
       span,
       report,
-      end(close) {
+      end(close, hint) {
         if (ended !== undefined) return ended;
         clearTimeout(guard);
         running.delete(invocation);
         closeSafely(close);
         deps.openSpans.forget(span.spanContext().traceId);
-        ended = deps.flush.afterInvocation(context);
+        ended = deps.flush.afterInvocation(context, hint);
         return ended;
       },
     };
@@ -121,14 +121,14 @@ export function createInvocationLifecycle(deps: LifecycleDependencies): Invocati
         const invocation = track(span, context, report);
         return {
           otelContext: trace.setSpan(parent, span),
-          finish: (outcome) =>
+          finish: (outcome, hint) =>
             invocation.end(() => {
               if (responseHook !== undefined) {
                 const outcomeInfo = outcome.status === 'ok' ? { result: outcome.result } : { error: outcome.error };
                 safeCall('responseHook', () => responseHook(span, { event, context: lambdaContext, ...outcomeInfo }));
               }
               report(endWithOutcome(span, outcome, trigger));
-            }),
+            }, hint),
         };
       } catch (error) {
         // The flush strategy still hears of the invocation: deferred mode's extension waits for it.
