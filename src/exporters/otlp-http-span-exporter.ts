@@ -1,5 +1,8 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+// The trace serializers' own modules: the package index also loads the metrics and logs
+// serializers, and with them @opentelemetry/sdk-metrics, which a cold start would parse for nothing.
+import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer/build/esm/trace/json/trace.js';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer/build/esm/trace/protobuf/trace.js';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import type { OtlpSettings } from '../config/index.ts';
 import { postOtlp, type OtlpRequestOptions, type PostOutcome } from './post-otlp.ts';

@@ -1,5 +1,6 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+// The serializer's own module: the package index also loads sdk-metrics (see otlp-http-span-exporter.ts).
+import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer/build/esm/trace/json/trace.js';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { nodeRequire } from '../node-require.ts';
 

@@ -1,7 +1,8 @@
 import Module from 'node:module';
 
+type ResolveContext = { conditions?: readonly string[] };
 type RegisterHooks = (hooks: {
-  resolve: (specifier: string, context: unknown, next: (specifier: string, context: unknown) => unknown) => unknown;
+  resolve: (specifier: string, context: ResolveContext, next: (specifier: string, context: ResolveContext) => unknown) => unknown;
 }) => { deregister(): void };
 
 /**
@@ -19,6 +20,9 @@ export function watchFirstBuiltinImport(targets: ReadonlyMap<string, string>, on
   if (typeof registerHooks !== 'function' || pending.size === 0) return;
   const hooks = registerHooks({
     resolve(specifier, context, nextResolve) {
+      // require() passes through these hooks too; it is the require watcher's to judge (it knows
+      // who is asking: the runtime client's own requires must not count).
+      if (context.conditions?.includes('require') === true) return nextResolve(specifier, context);
       const name = specifier.startsWith('node:') ? specifier.slice(5) : specifier;
       const key = pending.get(name);
       if (key !== undefined) {
