@@ -1,5 +1,8 @@
+import { context } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
 import type { Agent, IncomingMessage } from 'node:http';
 import { nodeRequire } from '../node-require.ts';
+import { PlainHttpClient, type PlainHttpResponse } from './plain-http-client.ts';
 
 export interface OtlpRequestOptions {
   readonly url: URL;
@@ -12,57 +15,74 @@ export interface OtlpRequestOptions {
 export type PostOutcome = { ok: true } | { ok: false; retryable: boolean; retryAfterMs?: number; error: Error };
 
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
-const agents = new Map<string, Agent>();
+const plainHttp = new PlainHttpClient();
+let httpsAgent: Agent | undefined;
 
 /**
- * One OTLP/HTTP POST (https://opentelemetry.io/docs/specs/otlp/#otlphttp-response).
- * http/https/zlib are required on first use only. Connections are kept alive between
- * invocations (the TCP and TLS handshakes would otherwise be paid on every flush); Node unrefs
- * idle kept-alive sockets, so they never hold the event loop open.
+ * One OTLP/HTTP POST (https://opentelemetry.io/docs/specs/otlp/#otlphttp-response): plain http
+ * (the collector layer on localhost) through a minimal client, https through node:https;
+ * connections are kept alive between invocations either way, idle ones never hold the event
+ * loop. zlib and https are required on first use only.
  */
-export function postOtlp(options: OtlpRequestOptions, body: Uint8Array): Promise<PostOutcome> {
-  const secure = options.url.protocol === 'https:';
-  const http = nodeRequire(secure ? 'node:https' : 'node:http') as typeof import('node:https');
+export async function postOtlp(options: OtlpRequestOptions, body: Uint8Array): Promise<PostOutcome> {
   const payload = options.gzip ? (nodeRequire('node:zlib') as typeof import('node:zlib')).gzipSync(body) : body;
   const headers: Record<string, string> = {
     ...options.headers,
     'Content-Type': options.contentType,
-    'Content-Length': String(payload.byteLength),
     ...(options.gzip ? { 'Content-Encoding': 'gzip' } : {}),
   };
-  return new Promise((resolve) => {
-    const request = http.request(
-      { method: 'POST', hostname: options.url.hostname, port: options.url.port, path: `${options.url.pathname}${options.url.search}`, headers, agent: agentFor(options.url.protocol, http) },
-      (response) => settle(response, resolve),
+  try {
+    const response = options.url.protocol === 'https:' ? await postHttps(options, headers, payload) : await postPlain(options, headers, payload);
+    return outcomeOf(response);
+  } catch (error) {
+    return { ok: false, retryable: true, error: error instanceof Error ? error : new Error(String(error)) };
+  }
+}
+
+function postPlain(options: OtlpRequestOptions, headers: Record<string, string>, body: Uint8Array): Promise<PlainHttpResponse> {
+  const { url } = options;
+  return plainHttp.request({
+    host: url.hostname,
+    port: url.port === '' ? 80 : Number(url.port),
+    path: `${url.pathname}${url.search}`,
+    headers,
+    body,
+    timeoutMs: options.timeoutMs,
+  });
+}
+
+function postHttps(options: OtlpRequestOptions, headers: Record<string, string>, body: Uint8Array): Promise<PlainHttpResponse> {
+  const https = nodeRequire('node:https') as typeof import('node:https');
+  httpsAgent ??= new https.Agent({ keepAlive: true, maxSockets: 8 });
+  const { url } = options;
+  // The https instrumentation must not trace the layer's own exports.
+  return context.with(suppressTracing(context.active()), () => new Promise<PlainHttpResponse>((resolve, reject) => {
+    const request = https.request(
+      { method: 'POST', hostname: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, headers: { ...headers, 'Content-Length': String(body.byteLength) }, agent: httpsAgent },
+      (response: IncomingMessage) => {
+        // The body is read (and dropped) so the connection can be reused.
+        response.resume();
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: flatten(response.headers) }));
+        response.on('error', reject);
+      },
     );
     request.setTimeout(options.timeoutMs, () => request.destroy(new Error(`no answer within ${options.timeoutMs} ms`)));
-    request.on('error', (error) => resolve({ ok: false, retryable: true, error }));
-    request.end(payload);
-  });
+    request.on('error', reject);
+    request.end(body);
+  }));
 }
 
-function settle(response: IncomingMessage, resolve: (outcome: PostOutcome) => void): void {
-  const status = response.statusCode ?? 0;
-  // The body is read (and dropped) so the connection can be reused.
-  response.resume();
-  response.on('end', () => {
-    if (status >= 200 && status < 300) return resolve({ ok: true });
-    const retryAfterSeconds = Number(response.headers['retry-after']);
-    resolve({
-      ok: false,
-      retryable: RETRYABLE_STATUS.has(status),
-      ...(Number.isFinite(retryAfterSeconds) ? { retryAfterMs: retryAfterSeconds * 1000 } : {}),
-      error: new Error(`the OTLP endpoint answered ${status}`),
-    });
-  });
-  response.on('error', (error) => resolve({ ok: false, retryable: true, error }));
+function outcomeOf(response: PlainHttpResponse): PostOutcome {
+  if (response.status >= 200 && response.status < 300) return { ok: true };
+  const retryAfterSeconds = Number(response.headers['retry-after']);
+  return {
+    ok: false,
+    retryable: RETRYABLE_STATUS.has(response.status),
+    ...(Number.isFinite(retryAfterSeconds) ? { retryAfterMs: retryAfterSeconds * 1000 } : {}),
+    error: new Error(`the OTLP endpoint answered ${response.status}`),
+  };
 }
 
-function agentFor(protocol: string, http: typeof import('node:https')): Agent {
-  let agent = agents.get(protocol);
-  if (agent === undefined) {
-    agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
-    agents.set(protocol, agent);
-  }
-  return agent;
+function flatten(headers: IncomingMessage['headers']): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : (value ?? '')]));
 }

@@ -38,15 +38,27 @@ export class SyncFlush implements FlushStrategy {
 
   async afterInvocation(lambdaContext: LambdaContextLike): Promise<void> {
     const budget = flushBudgetMs(this.budget.flushTimeoutMs, this.budget.deadlineMarginMs, remainingTimeOf(lambdaContext));
-    const wait = !this.waitingDisabled && this.health.healthy;
-    const outcome = await withinBudget(() => this.target.forceFlush(), wait ? budget : 0);
-    if (wait && outcome === 'timed-out') {
-      this.waitingDisabled = true;
-      log.warn(
-        `span flush did not finish within ${budget} ms; invocations no longer wait for it until an export succeeds. ` +
-          'Check that the OTLP endpoint (OTEL_EXPORTER_OTLP_ENDPOINT, default http://localhost:4318) answers, or raise OTEL_LAMBDA_FLUSH_TIMEOUT_MS.',
-      );
+    const flushing = this.target.forceFlush().then(
+      () => true,
+      () => false,
+    );
+    if (this.waitingDisabled || !this.health.healthy) {
+      // Export still happens, in the background; the first one that succeeds restores waiting.
+      void flushing.then((succeeded) => this.resumeIfRecovered(succeeded));
+      return;
     }
+    const outcome = await withinBudget(() => flushing, budget);
+    if (outcome !== 'timed-out') return;
+    this.waitingDisabled = true;
+    log.warn(
+      `span flush did not finish within ${budget} ms; invocations no longer wait for it until an export succeeds. ` +
+        'Check that the OTLP endpoint (OTEL_EXPORTER_OTLP_ENDPOINT, default http://localhost:4318) answers, or raise OTEL_LAMBDA_FLUSH_TIMEOUT_MS.',
+    );
+    void flushing.then((succeeded) => this.resumeIfRecovered(succeeded));
+  }
+
+  private resumeIfRecovered(succeeded: boolean): void {
+    if (succeeded && this.health.healthy) this.waitingDisabled = false;
   }
 
   async shutdown(budgetMs: number): Promise<void> {

@@ -8,8 +8,6 @@ interface RequireFunction {
  * Calls `onFirstRequire(key)` just before the first require() of a watched module,
  * so that an instrumentation's code is loaded (and its require hook registered) only when the
  * function actually uses the library, yet before the library's exports are handed out.
- * require-in-the-middle, which the instrumentations use, checks its hooks after loading, so a
- * hook registered here still sees this very require.
  *
  * `pending` (module name → instrumentation) shrinks as instrumentations start. Requires made
  * from `ignoredDirs` do not count: the layer's own bundle (its exporter loads `http`) and the
@@ -30,6 +28,10 @@ export function watchFirstRequire(pending: Map<string, string>, ignoredDirs: rea
         forget(pending, key);
         if (pending.size === 0) restore();
         onFirstRequire(key);
+        // The instrumentation may just have put require-in-the-middle's hook around ours: this
+        // require goes through the whole chain again so that the hook sees it (our watcher lets
+        // it pass, the module being no longer pending).
+        return prototype.require.call(this, id);
       }
     }
     return originalRequire.call(this, id);

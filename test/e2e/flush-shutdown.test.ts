@@ -8,13 +8,15 @@
 import { startFunction, startOtlpReceiver, type OtlpReceiver } from '../sandbox/index.ts';
 import { RUNTIME_COMBINATIONS, withFunction } from '../support/layer-function.ts';
 import { layerDirWithExtension, SHUTDOWN_LISTENER, type LayerCopy } from '../support/layer-with-extension.ts';
-import { FLUSH_FIXTURE, OTEL_API_PATH, invocationSpanCounts, invokeInSequence, nowMs } from '../support/flush-fixture.ts';
+import { FLUSH_FIXTURE, LAYER_SCOPE, OTEL_API_PATH, describeSpan, invocationSpanCounts, invokeInSequence, nowMs } from '../support/flush-fixture.ts';
 
 jest.setTimeout(60_000);
 
 /** The runtime's share of the shutdown phase when only external extensions are registered. */
 const RUNTIME_SHUTDOWN_SHARE_MS = 300;
 const INVOCATIONS = 10;
+/** The scope of the spans the fixture handler creates. */
+const FIXTURE_SCOPE = 'flush-fixture';
 const CHILD_SPANS = 20;
 /** Nothing leaves on its own: no flush per invocation, and no scheduled batch for 10 minutes. */
 const QUEUE_EVERYTHING = { OTEL_LAMBDA_FLUSH_MODE: 'background', OTEL_BSP_SCHEDULE_DELAY: '600000' };
@@ -59,7 +61,8 @@ describe.each(RUNTIME_COMBINATIONS)('shutdown on Node $node with aws-lambda-ric 
     // Nothing had left before the shutdown (else this test would prove nothing).
     expect(queuedBeforeShutdown).toBe(0);
     expect(invocationSpanCounts(receiver, results)).toEqual(Array(INVOCATIONS).fill(1));
-    const spanIds = receiver.spans().map((span) => span.spanId);
+    const functionSpans = receiver.spans().filter((span) => span.scope.name === LAYER_SCOPE || span.scope.name === FIXTURE_SCOPE);
+    const spanIds = functionSpans.map((span) => span.spanId);
     expect(new Set(spanIds).size).toBe(spanIds.length);
     expect(spanIds).toHaveLength(INVOCATIONS * (1 + CHILD_SPANS));
     const lastReceivedAt = Math.max(...receiver.requests.map((request) => request.receivedAt));
@@ -67,5 +70,7 @@ describe.each(RUNTIME_COMBINATIONS)('shutdown on Node $node with aws-lambda-ric 
     // Ended by the SIGTERM itself, as without the layer, not by the SIGKILL that follows.
     expect(environment.runtime!.exit!.signal).toBe(bareEnvironment.runtime!.exit!.signal);
     expect(environment.runtime!.exit!.at - shutdownAt).toBeLessThan(RUNTIME_SHUTDOWN_SHARE_MS);
+    // Nothing else: the layer's own export requests are never traced.
+    expect(receiver.spans().filter((span) => !functionSpans.includes(span)).map(describeSpan)).toEqual([]);
   });
 });

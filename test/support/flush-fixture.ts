@@ -100,3 +100,9 @@ export async function invokeInSequence(fn: LambdaInstance, count: number, eventO
 export function bodyText(result: InvokeResult): string | undefined {
   return result.body?.toString('utf8');
 }
+
+/** A span in one line, for readable failures: scope, kind, name and URL if any. */
+export function describeSpan(span: DecodedSpan): string {
+  const url = span.attributes['url.full'] ?? span.attributes['http.url'];
+  return `${span.scope.name} kind=${span.kind} ${span.name}${typeof url === 'string' ? ` ${url}` : ''}`;
+}

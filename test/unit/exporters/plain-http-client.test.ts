@@ -1,0 +1,118 @@
+import { createServer, type Server } from 'node:http';
+import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
+import { PlainHttpClient, chunkedBodyComplete } from '../../../src/exporters/plain-http-client.ts';
+
+const openServers: { server: Server | ReturnType<typeof createTcpServer>; sockets: Set<Socket> }[] = [];
+
+function listen(server: Server | ReturnType<typeof createTcpServer>): Promise<number> {
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => sockets.add(socket));
+  openServers.push({ server, sockets });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+}
+
+// Servers end with every connection they accepted, kept-alive ones included.
+afterEach(async () => {
+  for (const { server, sockets } of openServers.splice(0)) {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+const request = (port: number, body = 'payload') => ({
+  host: '127.0.0.1',
+  port,
+  path: '/v1/traces',
+  headers: { 'Content-Type': 'application/x-protobuf', 'X-Api-Key': 'k' },
+  body: Buffer.from(body),
+  timeoutMs: 2000,
+});
+
+describe('PlainHttpClient', () => {
+  it('posts the body with its headers and reuses the connection', async () => {
+    const received: { body: string; apiKey: string | undefined; socket: unknown }[] = [];
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        received.push({ body: Buffer.concat(chunks).toString(), apiKey: req.headers['x-api-key'] as string | undefined, socket: req.socket });
+        res.writeHead(200, { 'content-type': 'application/x-protobuf' });
+        res.end(Buffer.from([1, 2, 3]));
+      });
+    });
+    const port = await listen(server);
+    const client = new PlainHttpClient();
+
+    const first = await client.request(request(port, 'one'));
+    const second = await client.request(request(port, 'two'));
+
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(received.map((entry) => [entry.body, entry.apiKey])).toEqual([
+      ['one', 'k'],
+      ['two', 'k'],
+    ]);
+    expect(received[0]?.socket).toBe(received[1]?.socket);
+  });
+
+  it('reads chunked and close-delimited bodies, and reports status and headers', async () => {
+    let mode = 'chunked';
+    const server = createTcpServer((socket: Socket) => {
+      socket.once('data', () => {
+        if (mode === 'chunked') socket.write('HTTP/1.1 503 Service Unavailable\r\nRetry-After: 2\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n');
+        else socket.end('HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nsome body');
+      });
+    });
+    const port = await listen(server);
+    const client = new PlainHttpClient();
+
+    const chunked = await client.request(request(port));
+    mode = 'close';
+    const closed = await client.request(request(port));
+
+    expect(chunked.status).toBe(503);
+    expect(chunked.headers['retry-after']).toBe('2');
+    expect(closed.status).toBe(200);
+  });
+
+  it('sends again on a new connection when a kept-alive one was closed while idle', async () => {
+    const sockets: Socket[] = [];
+    const server = createTcpServer((socket: Socket) => {
+      sockets.push(socket);
+      socket.on('data', () => socket.write('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n'));
+    });
+    const port = await listen(server);
+    const client = new PlainHttpClient();
+    await client.request(request(port));
+    sockets[0]?.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    const again = await client.request(request(port));
+
+    expect(again.status).toBe(200);
+    expect(sockets).toHaveLength(2);
+  });
+
+  it('gives up at the timeout when the server never answers', async () => {
+    const server = createTcpServer(() => undefined);
+    const port = await listen(server);
+
+    await expect(new PlainHttpClient().request({ ...request(port), timeoutMs: 100 })).rejects.toThrow('no answer within 100 ms');
+  });
+
+  it('rejects when nothing listens', async () => {
+    const server = createTcpServer();
+    const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+    await new Promise((resolve) => server.close(resolve));
+
+    await expect(new PlainHttpClient().request(request(port))).rejects.toThrow(/ECONNREFUSED/);
+  });
+});
+
+describe('chunkedBodyComplete', () => {
+  it('waits for the last chunk and the final empty line', () => {
+    expect(chunkedBodyComplete(Buffer.from('3\r\nabc\r\n'))).toBe(false);
+    expect(chunkedBodyComplete(Buffer.from('3\r\nabc\r\n0\r\n'))).toBe(false);
+    expect(chunkedBodyComplete(Buffer.from('3\r\nabc\r\n0\r\n\r\n'))).toBe(true);
+    expect(chunkedBodyComplete(Buffer.from('0\r\nTrailer: x\r\n\r\n'))).toBe(true);
+  });
+});

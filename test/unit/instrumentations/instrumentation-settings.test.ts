@@ -1,0 +1,47 @@
+import { moduleNameOf } from '../../../src/instrumentations/lazy-require-hook.ts';
+import { OFF_BY_DEFAULT, selectInstrumentations } from '../../../src/instrumentations/instrumentation-settings.ts';
+import { INSTRUMENTATION_CATALOGUE } from '../../../src/instrumentations/catalogue.generated.ts';
+
+const names = (config: { enabledInstrumentations: readonly string[] | undefined; disabledInstrumentations: readonly string[] }): string[] =>
+  selectInstrumentations(config).entries.map((entry) => entry.name);
+
+describe('selectInstrumentations', () => {
+  it('enables everything but the noisy and timer-driven ones by default', () => {
+    const enabled = names({ enabledInstrumentations: undefined, disabledInstrumentations: [] });
+
+    expect(enabled).toEqual(expect.arrayContaining(['aws-sdk', 'http', 'undici', 'pg']));
+    expect(enabled.filter((name) => OFF_BY_DEFAULT.has(name))).toEqual([]);
+    expect(enabled).toHaveLength(INSTRUMENTATION_CATALOGUE.length - OFF_BY_DEFAULT.size);
+  });
+
+  it('accepts names with or without the package prefix, enabled and disabled', () => {
+    expect(names({ enabledInstrumentations: ['@opentelemetry/instrumentation-aws-sdk', 'fs'], disabledInstrumentations: [] })).toEqual(['aws-sdk', 'fs']);
+    expect(names({ enabledInstrumentations: ['http', 'pg'], disabledInstrumentations: ['@opentelemetry/instrumentation-pg'] })).toEqual(['http']);
+  });
+
+  it('warns once about unknown names, listing the valid ones', () => {
+    const { warnings } = selectInstrumentations({ enabledInstrumentations: ['htp'], disabledInstrumentations: ['nope', 'nope'] });
+
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('htp, nope');
+    expect(warnings[0]).toContain('aws-sdk');
+  });
+
+  it('never offers the Lambda instrumentation: the layer wraps the handler itself', () => {
+    expect(INSTRUMENTATION_CATALOGUE.map((entry) => entry.name)).not.toContain('aws-lambda');
+  });
+});
+
+describe('moduleNameOf', () => {
+  it.each([
+    ['pg', 'pg'],
+    ['pg/lib/client', 'pg'],
+    ['@smithy/core/client', '@smithy/core'],
+    ['@aws-sdk/client-s3', '@aws-sdk/client-s3'],
+    ['node:http', 'http'],
+    ['./local', ''],
+    ['/abs/path', ''],
+  ])('%s → %s', (id, expected) => {
+    expect(moduleNameOf(id)).toBe(expected);
+  });
+});
