@@ -2,7 +2,7 @@ import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import type { Agent, IncomingMessage } from 'node:http';
 import { nodeRequire } from '../node-require.ts';
-import { PlainHttpClient, type PlainHttpResponse } from './plain-http-client.ts';
+import { PlainHttpClient, type PlainHttpResponse } from '../http/plain-http-client.ts';
 
 export interface OtlpRequestOptions {
   readonly url: URL;
@@ -62,7 +62,7 @@ function postHttps(options: OtlpRequestOptions, headers: Record<string, string>,
       (response: IncomingMessage) => {
         // The body is read (and dropped) so the connection can be reused.
         response.resume();
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: flatten(response.headers) }));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: flatten(response.headers), body: Buffer.alloc(0) }));
         response.on('error', reject);
       },
     );

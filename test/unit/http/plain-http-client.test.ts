@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
-import { PlainHttpClient, chunkedBodyComplete } from '../../../src/exporters/plain-http-client.ts';
+import { PlainHttpClient, chunkedBodyComplete } from '../../../src/http/plain-http-client.ts';
 
 const openServers: { server: Server | ReturnType<typeof createTcpServer>; sockets: Set<Socket> }[] = [];
 
@@ -71,7 +71,9 @@ describe('PlainHttpClient', () => {
 
     expect(chunked.status).toBe(503);
     expect(chunked.headers['retry-after']).toBe('2');
+    expect(chunked.body.toString()).toBe('abc');
     expect(closed.status).toBe(200);
+    expect(closed.body.toString()).toBe('some body');
   });
 
   it('sends again on a new connection when a kept-alive one was closed while idle', async () => {
@@ -105,6 +107,24 @@ describe('PlainHttpClient', () => {
     await new Promise((resolve) => server.close(resolve));
 
     await expect(new PlainHttpClient().request(request(port))).rejects.toThrow(/ECONNREFUSED/);
+  });
+});
+
+describe('PlainHttpClient GET', () => {
+  it('sends a GET without a body and returns the response body', async () => {
+    const seen: { method?: string; length?: string }[] = [];
+    const server = createServer((req, res) => {
+      seen.push({ method: req.method, length: req.headers['content-length'] });
+      res.writeHead(200, { 'content-type': 'application/json', 'lambda-extension-identifier': 'id-1' });
+      res.end(JSON.stringify({ eventType: 'INVOKE' }));
+    });
+    const port = await listen(server);
+
+    const response = await new PlainHttpClient().request({ method: 'GET', host: '127.0.0.1', port, path: '/next', headers: {}, timeoutMs: 0, unref: true });
+
+    expect(JSON.parse(response.body.toString())).toEqual({ eventType: 'INVOKE' });
+    expect(response.headers['lambda-extension-identifier']).toBe('id-1');
+    expect(seen).toEqual([{ method: 'GET', length: '0' }]);
   });
 });
 

@@ -4,23 +4,33 @@ import { nodeRequire } from '../node-require.ts';
 export interface PlainHttpResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
+  readonly body: Buffer;
 }
 
 export interface PlainHttpRequest {
+  /** Default POST. */
+  readonly method?: 'GET' | 'POST';
   readonly host: string;
   readonly port: number;
   readonly path: string;
   readonly headers: Readonly<Record<string, string>>;
-  readonly body: Uint8Array;
+  readonly body?: Uint8Array;
+  /** 0: wait as long as it takes (a long poll). */
   readonly timeoutMs: number;
+  /**
+   * The pending request does not keep the event loop alive (a long poll that may wait across
+   * freezes must not hold Node 22's callback handlers, which complete on an empty event loop).
+   */
+  readonly unref?: boolean;
 }
 
 const MAX_IDLE_SOCKETS = 4;
 const HEADER_END = Buffer.from('\r\n\r\n');
 
 /**
- * A minimal HTTP/1.1 client for plain-http OTLP endpoints (the collector layer on localhost):
- * one POST, a status and headers back, the body read and dropped, the connection kept alive.
+ * A minimal HTTP/1.1 client for the plain-http endpoints the layer talks to on the invocation's
+ * path: OTLP to the collector layer on localhost, and Lambda's Extensions API. One request, the
+ * status, headers and body back, the connection kept alive.
  *
  * Why not node:http: on the invocation's path its generality costs. Measured on Node 24, a
  * process's first POST to a local server takes about 11 ms through http.request and 6 ms over a
@@ -52,7 +62,8 @@ export class PlainHttpClient {
   }
 
   private send(socket: Socket, request: PlainHttpRequest, reused: boolean): Promise<PlainHttpResponse> {
-    socket.ref();
+    if (request.unref === true) socket.unref();
+    else socket.ref();
     return new Promise((resolve, reject) => {
       const reader = new ResponseReader();
       let settled = false;
@@ -98,17 +109,18 @@ export class PlainHttpClient {
       socket.on('data', onData);
       socket.on('error', onError);
       socket.on('close', onClose);
-      socket.setTimeout(request.timeoutMs, onTimeout);
+      if (request.timeoutMs > 0) socket.setTimeout(request.timeoutMs, onTimeout);
+      const body = request.body ?? new Uint8Array(0);
       const head =
-        `POST ${request.path} HTTP/1.1\r\nHost: ${request.host}:${request.port}\r\nConnection: keep-alive\r\n` +
-        Object.entries({ ...request.headers, 'Content-Length': String(request.body.byteLength) })
+        `${request.method ?? 'POST'} ${request.path} HTTP/1.1\r\nHost: ${request.host}:${request.port}\r\nConnection: keep-alive\r\n` +
+        Object.entries({ ...request.headers, 'Content-Length': String(body.byteLength) })
           .map(([name, value]) => `${name}: ${value}\r\n`)
           .join('') +
         '\r\n';
       // Two writes in one packet, without copying the body.
       socket.cork();
       socket.write(head, 'latin1');
-      socket.write(request.body);
+      if (body.byteLength > 0) socket.write(body);
       socket.uncork();
     });
   }
@@ -123,7 +135,7 @@ export class PlainHttpClient {
 export class ResponseReader {
   receivedAny = false;
   private buffer: Buffer = Buffer.alloc(0);
-  private head: { response: PlainHttpResponse; bodyStart: number; keepAlive: boolean } | undefined;
+  private head: ParsedHead | undefined;
 
   /** Returns the response once it is complete. */
   push(chunk: Buffer): { response: PlainHttpResponse; keepAlive: boolean } | undefined {
@@ -146,16 +158,27 @@ export class ResponseReader {
     const head = this.head;
     if (head === undefined) return undefined;
     const body = this.buffer.subarray(head.bodyStart);
-    const { headers } = head.response;
+    const { headers, status } = head;
+    const done = (content: Buffer, keepAlive = head.keepAlive): { response: PlainHttpResponse; keepAlive: boolean } => ({
+      response: { status, headers, body: content },
+      keepAlive,
+    });
     const length = headers['content-length'];
-    if (length !== undefined) return body.length >= Number(length) ? head : undefined;
-    if (headers['transfer-encoding']?.toLowerCase().includes('chunked') === true) return chunkedBodyComplete(body) ? head : undefined;
-    if (head.response.status === 204 || head.response.status === 304) return head;
-    return closed ? { response: head.response, keepAlive: false } : undefined;
+    if (length !== undefined) return body.length >= Number(length) ? done(body.subarray(0, Number(length))) : undefined;
+    if (headers['transfer-encoding']?.toLowerCase().includes('chunked') === true) return chunkedBodyComplete(body) ? done(dechunk(body)) : undefined;
+    if (status === 204 || status === 304) return done(Buffer.alloc(0));
+    return closed ? done(body, false) : undefined;
   }
 }
 
-function parseHead(text: string, bodyStart: number): { response: PlainHttpResponse; bodyStart: number; keepAlive: boolean } {
+interface ParsedHead {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly bodyStart: number;
+  readonly keepAlive: boolean;
+}
+
+function parseHead(text: string, bodyStart: number): ParsedHead {
   const [statusLine = '', ...lines] = text.split('\r\n');
   const match = /^HTTP\/1\.[01] (\d{3})/.exec(statusLine);
   if (match === null) throw new Error(`not an HTTP/1.1 response: ${statusLine.slice(0, 40)}`);
@@ -167,7 +190,20 @@ function parseHead(text: string, bodyStart: number): { response: PlainHttpRespon
   const connection = headers['connection']?.toLowerCase();
   const keepAlive = statusLine.startsWith('HTTP/1.1') ? connection !== 'close' : connection === 'keep-alive';
   const hasLength = headers['content-length'] !== undefined || headers['transfer-encoding'] !== undefined;
-  return { response: { status: Number(match[1]), headers }, bodyStart, keepAlive: keepAlive && hasLength };
+  return { status: Number(match[1]), headers, bodyStart, keepAlive: keepAlive && hasLength };
+}
+
+/** The data of a complete chunked body. */
+function dechunk(body: Buffer): Buffer {
+  const parts: Buffer[] = [];
+  let offset = 0;
+  for (;;) {
+    const lineEnd = body.indexOf('\r\n', offset, 'latin1');
+    const size = parseInt(body.subarray(offset, lineEnd).toString('latin1'), 16);
+    if (size === 0) return Buffer.concat(parts);
+    parts.push(body.subarray(lineEnd + 2, lineEnd + 2 + size));
+    offset = lineEnd + 2 + size + 2;
+  }
 }
 
 /** True once the chunked body has reached its last (zero-length) chunk and the final CRLF. */
