@@ -47,7 +47,8 @@ export async function startLayer(): Promise<void> {
     onExportRecovered: () => sync?.resumeWaiting(),
   });
   for (const warning of tracing.warnings) log.warn(warning);
-  for (const warning of startInstrumentations(config)) log.warn(warning);
+  const instrumentations = startInstrumentations(config);
+  for (const warning of instrumentations.warnings) log.warn(warning);
   const signals = await startSignals(config, resource);
   const flushTarget = signals.flushables.length === 0 ? tracing.provider : combineFlushables([tracing.provider, ...signals.flushables]);
   sync = new SyncFlush(flushTarget, tracing.exportHealth, {
@@ -69,6 +70,14 @@ export async function startLayer(): Promise<void> {
     recordInvocation: signals.recordInvocation,
   });
   installCrashGuard(lifecycle);
-  installHandlerPatch(location, taskRoot, createHandlerWrapper(lifecycle), signals.captureConsole);
+  installHandlerPatch(location, taskRoot, createHandlerWrapper(lifecycle), {
+    // A CommonJS handler requires its libraries (watched without module hooks); an ES module
+    // handler's static imports of built-ins are over once it has loaded.
+    onCommonJsLoadStart: instrumentations.stopWatchingImports,
+    onLoaded: () => {
+      instrumentations.stopWatchingImports();
+      signals.captureConsole?.();
+    },
+  });
   log.debug(`started in ${(performance.now() - startedAt).toFixed(1)} ms (handler ${handler}, flush ${config.flushMode}).`);
 }

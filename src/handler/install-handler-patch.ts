@@ -11,20 +11,37 @@ import { namespaceOverrides, replaceAtPath, type WrapFunction } from './runtime-
  * Loading itself stays the runtime's, so a missing module, a syntax error or a missing export
  * produce exactly the runtime's own errors.
  */
-export function installHandlerPatch(location: HandlerLocation, taskRoot: string, wrap: WrapFunction, onHandlerLoaded?: () => void): void {
+export interface HandlerLoadHooks {
+  /** The runtime started to require() the handler: module hooks are no longer needed. */
+  readonly onCommonJsLoadStart?: () => void;
+  /** The handler module has loaded (and its static imports with it). */
+  readonly onLoaded?: () => void;
+}
+
+export function installHandlerPatch(location: HandlerLocation, taskRoot: string, wrap: WrapFunction, hooks: HandlerLoadHooks = {}): void {
   const candidates = new Set(location.candidateFiles);
   const [topKey] = location.exportPath;
   if (topKey === undefined) return;
   let stopEsm: (() => void) | undefined;
-  // By the time the runtime loads the handler it has set up its console and error handlers.
+  // Called once the handler module has loaded: the runtime has set up its console and error
+  // handlers by then, and the module's static imports are done.
   const loaded = (): void => {
-    if (onHandlerLoaded !== undefined) safeCall('console capture', onHandlerLoaded);
+    if (hooks.onLoaded !== undefined) safeCall('handler-loaded hook', hooks.onLoaded);
   };
-  const stopCommonJs = interceptCommonJsHandlerLoad(candidates, taskRoot, (moduleExports) => {
-    stopEsm?.();
-    loaded();
-    return replaceAtPath(moduleExports, location.exportPath, wrap);
-  });
+  const stopCommonJs = interceptCommonJsHandlerLoad(
+    candidates,
+    taskRoot,
+    (moduleExports) => {
+      loaded();
+      return replaceAtPath(moduleExports, location.exportPath, wrap);
+    },
+    // Node's module hooks, once registered, also run for every require(): they go before the
+    // handler's own dependencies load (the AWS SDK alone is hundreds of requires).
+    () => {
+      stopEsm?.();
+      if (hooks.onCommonJsLoadStart !== undefined) safeCall('handler-load hook', hooks.onCommonJsLoadStart);
+    },
+  );
   stopEsm = interceptEsmHandlerImport(candidates, taskRoot, topKey, (namespace) => {
     stopCommonJs();
     loaded();

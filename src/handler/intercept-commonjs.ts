@@ -19,6 +19,7 @@ export function interceptCommonJsHandlerLoad(
   candidateFiles: ReadonlySet<string>,
   taskRoot: string,
   toRuntimeView: (moduleExports: unknown) => unknown,
+  onLoadStart: () => void,
 ): () => void {
   const loader = Module as unknown as ModuleLoader;
   const originalLoad = loader._load;
@@ -26,10 +27,11 @@ export function interceptCommonJsHandlerLoad(
     if (loader._load === interceptingLoad) loader._load = originalLoad;
   };
   function interceptingLoad(this: unknown, request: string, parent: { filename?: string } | undefined, isMain: boolean): unknown {
-    const moduleExports = originalLoad.call(this, request, parent, isMain);
-    if (!candidateFiles.has(request) || isUserModule(parent?.filename, taskRoot)) return moduleExports;
+    const isHandler = candidateFiles.has(request) && !isUserModule(parent?.filename, taskRoot);
+    if (!isHandler) return originalLoad.call(this, request, parent, isMain);
     restore();
-    return toRuntimeView(moduleExports);
+    onLoadStart();
+    return toRuntimeView(originalLoad.call(this, request, parent, isMain));
   }
   loader._load = interceptingLoad;
   return restore;

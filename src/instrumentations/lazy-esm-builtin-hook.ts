@@ -12,12 +12,18 @@ type RegisterHooks = (hooks: {
  * the instrumentation and require()s the built-in once, which is when require-in-the-middle
  * patches it, so the facade then holds the patched functions. npm packages imported as ES modules
  * are out of reach of the require-based instrumentations anyway. Each built-in is handled once;
- * the hook removes itself when none is left.
+ * the hook removes itself when none is left, and the caller removes it once the handler module
+ * has loaded: registered module hooks also run, and cost, on every require().
  */
-export function watchFirstBuiltinImport(targets: ReadonlyMap<string, string>, onFirstImport: (key: string, builtin: string) => void): void {
+export function watchFirstBuiltinImport(targets: ReadonlyMap<string, string>, onFirstImport: (key: string, builtin: string) => void): () => void {
   const registerHooks = (Module as unknown as { registerHooks?: RegisterHooks }).registerHooks;
   const pending = new Map([...targets].filter(([name]) => Module.isBuiltin(name)));
-  if (typeof registerHooks !== 'function' || pending.size === 0) return;
+  if (typeof registerHooks !== 'function' || pending.size === 0) return () => undefined;
+  let registered = true;
+  const stop = (): void => {
+    if (registered) hooks.deregister();
+    registered = false;
+  };
   const hooks = registerHooks({
     resolve(specifier, context, nextResolve) {
       // require() passes through these hooks too; it is the require watcher's to judge (it knows
@@ -27,10 +33,11 @@ export function watchFirstBuiltinImport(targets: ReadonlyMap<string, string>, on
       const key = pending.get(name);
       if (key !== undefined) {
         pending.delete(name);
-        if (pending.size === 0) hooks.deregister();
+        if (pending.size === 0) stop();
         onFirstImport(key, name);
       }
       return nextResolve(specifier, context);
     },
   });
+  return stop;
 }

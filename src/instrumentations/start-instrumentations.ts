@@ -37,7 +37,13 @@ const BUNDLE_DIR = dirname(fileURLToPath(import.meta.url));
  * (undici) the first fetch. One the function never uses costs a Map entry; those with nothing to
  * wait for (host and runtime metrics) start at once.
  */
-export function startInstrumentations(config: LayerConfig, loadClass: LoadInstrumentationClass = loadBundledClass): readonly string[] {
+export interface StartedInstrumentations {
+  readonly warnings: readonly string[];
+  /** Stops watching ES module imports of built-ins (call once the handler module has loaded). */
+  readonly stopWatchingImports: () => void;
+}
+
+export function startInstrumentations(config: LayerConfig, loadClass: LoadInstrumentationClass = loadBundledClass): StartedInstrumentations {
   const { entries, warnings } = selectInstrumentations(config);
   const options = instrumentationOptions(config);
   const started = new Set<string>();
@@ -68,13 +74,13 @@ export function startInstrumentations(config: LayerConfig, loadClass: LoadInstru
   if (byName.has('undici')) watchFirstFetch(() => startByName('undici'));
   const runtimeDir = config.lambda.runtimeDir;
   watchFirstRequire(pending, runtimeDir === undefined ? [BUNDLE_DIR] : [BUNDLE_DIR, runtimeDir], startByName);
-  watchFirstBuiltinImport(builtinTargets, (name, builtin) => {
+  const stopWatchingImports = watchFirstBuiltinImport(builtinTargets, (name, builtin) => {
     startByName(name);
     // require() is where require-in-the-middle patches a built-in: done once here, before the
     // ES module facade copies its exports.
     createRequire(import.meta.url)(builtin);
   });
-  return warnings;
+  return { warnings, stopWatchingImports };
 }
 
 /** Settings of individual instrumentations that Lambda calls for. */
