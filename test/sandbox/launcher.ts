@@ -84,7 +84,8 @@ class Instance implements LambdaInstance {
     const firstOnEnv = !env.initReported;
     env.initReported = true;
     if (!init.ok) {
-      this.#retire(env, 'failure', 'SIGKILL');
+      // Not awaited here: the teardown is tracked in #previous, which the next start waits for.
+      void this.#retire(env, 'failure', 'SIGKILL');
       return {
         requestId,
         traceHeader,
@@ -103,7 +104,7 @@ class Instance implements LambdaInstance {
     const fatal = result.status === 'timeout' || result.status === 'crash' || result.postResponseTimeout === true;
     // On Managed Instances other invocations share the environment, so only a crash resets it.
     if (fatal && (!env.managedInstances || result.status === 'crash')) {
-      this.#retire(env, result.status === 'timeout' || result.postResponseTimeout ? 'timeout' : 'failure', 'SIGKILL');
+      void this.#retire(env, result.status === 'timeout' || result.postResponseTimeout ? 'timeout' : 'failure', 'SIGKILL');
     }
     return result;
   }
