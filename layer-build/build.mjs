@@ -1,7 +1,7 @@
 // Builds the layer: bundles src/ with esbuild, lays out the tree that lands in /opt, zips it,
 // and prints sizes. Fails when the zip is over the size budget.
 import { build } from 'esbuild';
-import { isBuiltin } from 'node:module';
+import { createRequire, isBuiltin } from 'node:module';
 import { readFile } from 'node:fs/promises';
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -32,7 +32,7 @@ export async function buildLayer({ quiet = false } = {}) {
 
   const result = await build({
     entryPoints: { bootstrap: join(ROOT, 'src/bootstrap.ts'), ...instrumentationEntries },
-    plugins: [instrumentationEntryPlugin(catalogue), singleOpenTelemetryCopyPlugin(), builtinsThroughRequirePlugin()],
+    plugins: [instrumentationEntryPlugin(catalogue), singleOpenTelemetryCopyPlugin(), builtinsThroughRequirePlugin(), inlineSemanticConventionsPlugin()],
     outdir: join(LAYER_DIR, 'otel-lambda'),
     outExtension: { '.js': '.mjs' },
     bundle: true,
@@ -142,6 +142,45 @@ function builtinsThroughRequirePlugin() {
         const rewritten = requireBuiltinImports(source);
         if (rewritten === source) return undefined;
         return { contents: rewritten, loader: args.path.endsWith('.ts') ? 'ts' : 'js', resolveDir: dirname(args.path) };
+      });
+    },
+  };
+}
+
+/**
+ * The instrumentations are CommonJS and `require('@opentelemetry/semantic-conventions')` for a
+ * few attribute names: esbuild must then bundle, and the function's cold start evaluate, the
+ * whole package (81 KB, thousands of constants). Each `semantic_conventions_1.ATTR_X` read is
+ * replaced by the constant's value here, and the require dropped when nothing else uses it.
+ */
+const SEMCONV_REQUIRE = /(?:const|var|let) (\w+) = require\("@opentelemetry\/semantic-conventions(\/incubating)?"\);/g;
+
+export function inlineSemanticConventions(source, conventions) {
+  let result = source;
+  for (const [declaration, binding, incubating] of [...source.matchAll(SEMCONV_REQUIRE)]) {
+    const values = incubating ? conventions.incubating : conventions.stable;
+    result = result.replace(new RegExp(`\\b${binding}\\.([A-Za-z0-9_$]+)\\b`, 'g'), (read, name) => {
+      const value = values[name];
+      return typeof value === 'string' || typeof value === 'number' ? JSON.stringify(value) : read;
+    });
+    if (!new RegExp(`\\b${binding}\\b`).test(result.replace(declaration, ''))) result = result.replace(declaration, '');
+  }
+  return result;
+}
+
+function inlineSemanticConventionsPlugin() {
+  const require = createRequire(join(ROOT, 'package.json'));
+  const conventions = {
+    stable: require('@opentelemetry/semantic-conventions'),
+    incubating: require('@opentelemetry/semantic-conventions/incubating'),
+  };
+  return {
+    name: 'inline-semantic-conventions',
+    setup(pluginBuild) {
+      pluginBuild.onLoad({ filter: /node_modules\/@opentelemetry\/.*\/build\/src\/.*\.js$/ }, async (args) => {
+        const source = await readFile(args.path, 'utf8');
+        if (!source.includes('require("@opentelemetry/semantic-conventions')) return undefined;
+        return { contents: inlineSemanticConventions(source, conventions), loader: 'js', resolveDir: dirname(args.path) };
       });
     },
   };
