@@ -66,6 +66,10 @@ export function createInvocationLifecycle(deps: LifecycleDependencies): Invocati
   // Concurrent invocations (Managed Instances) each have an entry; state never lives in a
   // module-level "current invocation".
   const running = new Set<RunningInvocation>();
+  // Set once the process is ending (process.exit or a crash) while invocations ran: from then on
+  // no completion reaches the runtime, as none would have without the layer.
+  let exiting = false;
+  const unlessExiting = <T>(promise: Promise<T>): Promise<T> => promise.then((value) => (exiting ? new Promise<T>(() => undefined) : value));
   const extractors: readonly TriggerExtractor[] = [...(deps.hooks.triggerExtractors ?? []), ...TRIGGER_EXTRACTORS];
   const { requestHook, responseHook } = deps.hooks;
 
@@ -122,13 +126,13 @@ export function createInvocationLifecycle(deps: LifecycleDependencies): Invocati
         return {
           otelContext: trace.setSpan(parent, span),
           finish: (outcome, hint) =>
-            invocation.end(() => {
+            unlessExiting(invocation.end(() => {
               if (responseHook !== undefined) {
                 const outcomeInfo = outcome.status === 'ok' ? { result: outcome.result } : { error: outcome.error };
                 safeCall('responseHook', () => responseHook(span, { event, context: lambdaContext, ...outcomeInfo }));
               }
               report(endWithOutcome(span, outcome, trigger));
-            }, hint),
+            }, hint)),
         };
       } catch (error) {
         // The flush strategy still hears of the invocation: deferred mode's extension waits for it.
@@ -147,6 +151,7 @@ export function createInvocationLifecycle(deps: LifecycleDependencies): Invocati
 
     abortAll(reason) {
       if (running.size === 0) return undefined;
+      exiting = true;
       const ending = [...running].map((invocation) =>
         invocation.end(() => {
           endAsFailed(deps.openSpans, invocation.span, reason, ABORT_ATTRIBUTE);

@@ -73,6 +73,24 @@ describe.each(RUNTIME_COMBINATIONS)('failures on Node $node with aws-lambda-ric 
     expect(exception?.attributes['exception.message']).toBe(kind === 'exception' ? 'thrown from a timer' : 'rejected with nobody listening');
   });
 
+  it('keeps process.exit in the middle of an invocation fatal: no result is posted, the span is exported first', async () => {
+    const spec = { ...runtime, taskRoot: join(HANDLER_FIXTURES, 'exits'), handler: 'index.handler' };
+    const bare = await withFunction(startFunction({ ...spec, functionName: 'exit-bare' }), (fn) => fn.invoke({}));
+    // A collector slow enough that the handler finishes while the layer flushes before exiting.
+    receiver.setResponder(() => ({ delayMs: 300 }));
+    const traced = await withFunction(
+      startWithLayer({ ...spec, functionName: `exit-node${runtime.node}-${runtime.ric}`, env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } }),
+      (fn) => fn.invoke({}),
+    ).finally(() => receiver.setResponder(undefined));
+
+    expect(bare.status).toBe('crash');
+    expect(traced.status).toBe(bare.status);
+    expect(traced.error?.errorType).toBe(bare.error?.errorType);
+    const [invocation] = invocationSpans(receiver.spans(), traced.requestId);
+    expect(invocation?.status.code).toBe(SPAN_STATUS_ERROR);
+    expect(invocation?.attributes['aws.lambda.aborted']).toBe(true);
+  });
+
   it('runs the function untraced, with one log line, when the layer’s own code cannot load', async () => {
     const brokenLayer = mkdtempSync(join(tmpdir(), 'broken-layer-'));
     cpSync(UNPACKED_LAYER_DIR, brokenLayer, { recursive: true });
