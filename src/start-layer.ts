@@ -40,18 +40,16 @@ export async function startLayer(): Promise<void> {
 
   const hooks = loadUserHooks(config.hooksModule, taskRoot);
   const openSpans = new OpenSpanTracker();
-  let sync: SyncFlush | undefined;
   const resource = buildResource(config);
   const tracing = startTracing(config, resource, {
     extraProcessors: [openSpans, ...(hooks.spanProcessors ?? []).map((processor, index) => new GuardedSpanProcessor(processor, index))],
-    onExportRecovered: () => sync?.resumeWaiting(),
   });
   for (const warning of tracing.warnings) log.warn(warning);
   const instrumentations = startInstrumentations(config);
   for (const warning of instrumentations.warnings) log.warn(warning);
   const signals = await startSignals(config, resource);
   const flushTarget = signals.flushables.length === 0 ? tracing.provider : combineFlushables([tracing.provider, ...signals.flushables]);
-  sync = new SyncFlush(flushTarget, tracing.exportHealth, {
+  const sync = new SyncFlush(flushTarget, tracing.exportHealth, {
     flushTimeoutMs: config.flushTimeoutMs,
     deadlineMarginMs: config.deadlineMarginMs,
   });

@@ -24,11 +24,9 @@ export class ObservedExporter implements SpanExporter, ExportHealth {
   droppedSpans = 0;
   private lastReportAt = Number.NEGATIVE_INFINITY;
   private readonly inner: SpanExporter;
-  private readonly onRecovered: () => void;
 
-  constructor(inner: SpanExporter, onRecovered: () => void = () => undefined) {
+  constructor(inner: SpanExporter) {
     this.inner = inner;
-    this.onRecovered = onRecovered;
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
@@ -38,7 +36,6 @@ export class ObservedExporter implements SpanExporter, ExportHealth {
         if (!this.healthy) {
           this.healthy = true;
           log.info(`span export recovered; ${this.droppedSpans} span(s) were lost while it failed.`);
-          this.onRecovered();
         }
       } else {
         this.healthy = false;

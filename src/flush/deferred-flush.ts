@@ -3,7 +3,7 @@ import type { LambdaContextLike } from '../invocation/invocation-attributes.ts';
 import { describeError, log } from '../log.ts';
 import type { CompletionHint, FlushStrategy, Flushable } from './flush-strategy.ts';
 import type { FlushBudget } from './sync-flush.ts';
-import { withinBudget } from './time-budget.ts';
+import { flushBudgetMs, remainingTimeOf, withinBudget } from './time-budget.ts';
 
 export const INTERNAL_EXTENSION_NAME = 'otel-lambda-layer';
 
@@ -22,6 +22,8 @@ interface FinishedEntry {
 export class DeferredFlush implements FlushStrategy {
   // Invocations whose span ended, waiting for the extension; or the extension waiting for them.
   private readonly finished = new Map<string, FinishedEntry>();
+  /** Set when the event loop failed: invocations are then flushed before their response. */
+  private loopStopped = false;
   private readonly client: ExtensionsApiClient;
   private readonly target: Flushable;
   private readonly budget: FlushBudget;
@@ -38,9 +40,13 @@ export class DeferredFlush implements FlushStrategy {
     void this.processEvents();
   }
 
-  afterInvocation(lambdaContext: LambdaContextLike, hint: CompletionHint = {}): Promise<void> {
+  async afterInvocation(lambdaContext: LambdaContextLike, hint: CompletionHint = {}): Promise<void> {
+    if (this.loopStopped) {
+      const remaining = remainingTimeOf(lambdaContext);
+      await withinBudget(() => this.target.forceFlush(), flushBudgetMs(this.budget.flushTimeoutMs, this.budget.deadlineMarginMs, remaining));
+      return;
+    }
     if (lambdaContext.awsRequestId !== undefined) this.entryFor(lambdaContext.awsRequestId).resolve(hint);
-    return Promise.resolve();
   }
 
   async shutdown(budgetMs: number): Promise<void> {
@@ -54,8 +60,9 @@ export class DeferredFlush implements FlushStrategy {
         if (event.eventType === 'INVOKE') await this.flushInvocation(event);
       }
     } catch (error) {
-      // Without the extension loop Lambda would wait for us until the timeout: say so loudly.
-      log.error(`the layer's internal extension stopped (${describeError(error)}); spans may be delayed or lost.`);
+      this.loopStopped = true;
+      this.finished.clear();
+      log.error(`the layer's internal extension stopped (${describeError(error)}); spans are now flushed before each response instead.`);
     }
   }
 
@@ -72,9 +79,7 @@ export class DeferredFlush implements FlushStrategy {
     // The export starts only once the runtime has posted the response: after one macrotask for
     // results the runtime posts at once, after the event loop ran empty for a Node 22 callback
     // handler that waits for it (an export in flight would otherwise hold that response back).
-    if (hint.responseAfterEmptyEventLoop === true) {
-      await withinBudget(() => new Promise((resolve) => process.once('beforeExit', resolve)), deadline - margin - Date.now());
-    }
+    if (hint.responseAfterEmptyEventLoop === true) await emptyEventLoop(deadline - margin - Date.now());
     await new Promise((resolve) => setImmediate(resolve));
     const budget = Math.min(this.budget.flushTimeoutMs, deadline - margin - Date.now());
     await withinBudget(() => this.target.forceFlush(), budget);
@@ -89,5 +94,15 @@ export class DeferredFlush implements FlushStrategy {
       this.finished.set(requestId, entry);
     }
     return entry;
+  }
+}
+
+/** Resolves when the event loop next runs empty ('beforeExit'), or after `budgetMs`; leaves no listener behind. */
+async function emptyEventLoop(budgetMs: number): Promise<void> {
+  let onBeforeExit: (() => void) | undefined;
+  try {
+    await withinBudget(() => new Promise<void>((resolve) => process.once('beforeExit', (onBeforeExit = resolve))), budgetMs);
+  } finally {
+    if (onBeforeExit !== undefined) process.removeListener('beforeExit', onBeforeExit);
   }
 }

@@ -31,11 +31,6 @@ export class SyncFlush implements FlushStrategy {
     this.budget = budget;
   }
 
-  /** The exporter calls this when an export succeeds again. */
-  resumeWaiting(): void {
-    this.waitingDisabled = false;
-  }
-
   async afterInvocation(lambdaContext: LambdaContextLike): Promise<void> {
     const budget = flushBudgetMs(this.budget.flushTimeoutMs, this.budget.deadlineMarginMs, remainingTimeOf(lambdaContext));
     const flushing = this.target.forceFlush().then(

@@ -27,14 +27,12 @@ export const TRACER_NAME = 'otel-lambda-layer';
  */
 export interface TracingOptions {
   readonly extraProcessors: readonly SpanProcessor[];
-  /** Called when an export succeeds after failures. */
-  readonly onExportRecovered: () => void;
 }
 
 export function startTracing(config: LayerConfig, resource: Resource, options: TracingOptions): Tracing {
   const { propagator, warnings } = buildPropagator(config.propagators);
   const exporter = createSpanExporter(config);
-  const observed = exporter === undefined ? undefined : new ObservedExporter(exporter, options.onExportRecovered);
+  const observed = exporter === undefined ? undefined : new ObservedExporter(exporter);
   const spanProcessors: SpanProcessor[] = [...options.extraProcessors];
   if (observed !== undefined) {
     spanProcessors.push(
