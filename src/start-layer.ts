@@ -4,6 +4,7 @@
  */
 import { loadConfig } from './config/index.ts';
 import { chooseFlush } from './flush/choose-flush.ts';
+import { FlushWaiter } from './flush/flush-waiter.ts';
 import { flushOnSigterm } from './flush/flush-on-sigterm.ts';
 import { SyncFlush } from './flush/sync-flush.ts';
 import { createHandlerWrapper } from './handler/wrap-handler.ts';
@@ -49,11 +50,12 @@ export async function startLayer(): Promise<void> {
   for (const warning of instrumentations.warnings) log.warn(warning);
   const signals = await startSignals(config, resource);
   const flushTarget = signals.flushables.length === 0 ? tracing.provider : combineFlushables([tracing.provider, ...signals.flushables]);
-  const sync = new SyncFlush(flushTarget, tracing.exportHealth, {
+  const waiter = new FlushWaiter(flushTarget, tracing.exportHealth);
+  const sync = new SyncFlush(flushTarget, waiter, {
     flushTimeoutMs: config.flushTimeoutMs,
     deadlineMarginMs: config.deadlineMarginMs,
   });
-  const flush = await chooseFlush(config, flushTarget, sync);
+  const flush = await chooseFlush(config, flushTarget, waiter, sync);
   flushOnSigterm(flush.strategy, flush.shutdownBudgetMs);
   const lifecycle = createInvocationLifecycle({
     tracer: tracing.tracer,

@@ -5,10 +5,19 @@ import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer/build/esm/t
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer/build/esm/trace/protobuf/trace.js';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import type { OtlpSettings } from '../config/index.ts';
+import { ExportSlots } from './export-slots.ts';
 import { postOtlp, type OtlpRequestOptions, type PostOutcome } from './post-otlp.ts';
 
 const MAX_ATTEMPTS = 3;
 const FIRST_BACKOFF_MS = 100;
+/**
+ * Exports in flight at once, retries included. Each flush that does not wait for its export
+ * (after an overrun, in background mode) starts one more; against a collector that never
+ * answers they would pile up until the OTLP timeout. Beyond this many the oldest is aborted and
+ * its spans counted as dropped: the newest spans are the ones that reach a collector once it
+ * answers again.
+ */
+const MAX_EXPORTS_IN_FLIGHT = 4;
 
 /**
  * OTLP/HTTP span exporter: the SDK's serializers, with a transport made for Lambda.
@@ -21,6 +30,7 @@ const FIRST_BACKOFF_MS = 100;
 export class OtlpHttpSpanExporter implements SpanExporter {
   private readonly request: OtlpRequestOptions;
   private readonly json: boolean;
+  private readonly slots = new ExportSlots(MAX_EXPORTS_IN_FLIGHT);
   private stopped = false;
 
   constructor(settings: OtlpSettings) {
@@ -43,7 +53,7 @@ export class OtlpHttpSpanExporter implements SpanExporter {
       return resultCallback({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) });
     }
     if (body === undefined) return resultCallback({ code: ExportResultCode.FAILED, error: new Error('the OTLP serializer returned nothing') });
-    void this.send(body).then((outcome) =>
+    void this.slots.run((signal) => this.send(body, signal)).then((outcome) =>
       resultCallback(outcome.ok ? { code: ExportResultCode.SUCCESS } : { code: ExportResultCode.FAILED, error: outcome.error }),
     );
   }
@@ -57,18 +67,33 @@ export class OtlpHttpSpanExporter implements SpanExporter {
     return Promise.resolve();
   }
 
-  private async send(body: Uint8Array): Promise<PostOutcome> {
+  private async send(body: Uint8Array, signal: AbortSignal): Promise<PostOutcome> {
     const giveUpAt = Date.now() + this.request.timeoutMs;
     let outcome: PostOutcome = { ok: false, retryable: false, error: new Error('not sent') };
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const timeoutMs = giveUpAt - Date.now();
       if (timeoutMs <= 0) break;
-      outcome = await postOtlp({ ...this.request, timeoutMs }, body);
+      outcome = await postOtlp({ ...this.request, timeoutMs, signal }, body);
       if (outcome.ok || !outcome.retryable || attempt === MAX_ATTEMPTS) break;
       const backoff = outcome.retryAfterMs ?? FIRST_BACKOFF_MS * 2 ** (attempt - 1) * (0.5 + Math.random());
-      if (Date.now() + backoff >= giveUpAt) break;
-      await new Promise((resolve) => setTimeout(resolve, backoff).unref());
+      if (Date.now() + backoff >= giveUpAt || !(await pause(backoff, signal))) break;
     }
     return outcome;
   }
+}
+
+/** Waits `ms`, or less if the signal aborts; true if the whole pause passed. */
+function pause(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms).unref();
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }

@@ -10,6 +10,7 @@ export interface OtlpRequestOptions {
   readonly contentType: string;
   readonly gzip: boolean;
   readonly timeoutMs: number;
+  readonly signal?: AbortSignal;
 }
 
 export type PostOutcome = { ok: true } | { ok: false; retryable: boolean; retryAfterMs?: number; error: Error };
@@ -35,7 +36,7 @@ export async function postOtlp(options: OtlpRequestOptions, body: Uint8Array): P
     const response = options.url.protocol === 'https:' ? await postHttps(options, headers, payload) : await postPlain(options, headers, payload);
     return outcomeOf(response);
   } catch (error) {
-    return { ok: false, retryable: true, error: error instanceof Error ? error : new Error(String(error)) };
+    return { ok: false, retryable: options.signal?.aborted !== true, error: error instanceof Error ? error : new Error(String(error)) };
   }
 }
 
@@ -48,6 +49,7 @@ function postPlain(options: OtlpRequestOptions, headers: Record<string, string>,
     headers,
     body,
     timeoutMs: options.timeoutMs,
+    signal: options.signal,
   });
 }
 
@@ -58,7 +60,7 @@ function postHttps(options: OtlpRequestOptions, headers: Record<string, string>,
   // The https instrumentation must not trace the layer's own exports.
   return context.with(suppressTracing(context.active()), () => new Promise<PlainHttpResponse>((resolve, reject) => {
     const request = https.request(
-      { method: 'POST', hostname: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, headers: { ...headers, 'Content-Length': String(body.byteLength) }, agent: httpsAgent },
+      { method: 'POST', hostname: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, headers: { ...headers, 'Content-Length': String(body.byteLength) }, agent: httpsAgent, signal: options.signal },
       (response: IncomingMessage) => {
         // The body is read (and dropped) so the connection can be reused.
         response.resume();

@@ -3,6 +3,7 @@ import { describeError, log } from '../log.ts';
 import { BackgroundFlush } from './background-flush.ts';
 import { DeferredFlush } from './deferred-flush.ts';
 import type { FlushStrategy, Flushable } from './flush-strategy.ts';
+import type { FlushWaiter } from './flush-waiter.ts';
 import type { SyncFlush } from './sync-flush.ts';
 
 // Lambda leaves 500 ms between SIGTERM and SIGKILL when an internal extension is registered,
@@ -19,13 +20,13 @@ export interface ChosenFlush {
  * Picks the flush strategy once, from config. Deferred mode needs its internal extension
  * registered during init; if that fails, the synchronous strategy takes over.
  */
-export async function chooseFlush(config: LayerConfig, target: Flushable, sync: SyncFlush): Promise<ChosenFlush> {
+export async function chooseFlush(config: LayerConfig, target: Flushable, waiter: FlushWaiter, sync: SyncFlush): Promise<ChosenFlush> {
   if (config.flushMode === 'background') return { strategy: new BackgroundFlush(target), shutdownBudgetMs: SHUTDOWN_BUDGET_MS };
   if (config.flushMode === 'deferred') {
     try {
       const runtimeApi = config.lambda.runtimeApi;
       if (runtimeApi === undefined) throw new Error('AWS_LAMBDA_RUNTIME_API is not set');
-      const deferred = new DeferredFlush(runtimeApi, target, { flushTimeoutMs: config.flushTimeoutMs, deadlineMarginMs: config.deadlineMarginMs });
+      const deferred = new DeferredFlush(runtimeApi, target, waiter, { flushTimeoutMs: config.flushTimeoutMs, deadlineMarginMs: config.deadlineMarginMs });
       await deferred.start();
       return { strategy: deferred, shutdownBudgetMs: SHUTDOWN_BUDGET_WITH_INTERNAL_EXTENSION_MS };
     } catch (error) {

@@ -2,6 +2,7 @@ import { ExtensionsApiClient, type ExtensionEvent } from '../extension/extension
 import type { LambdaContextLike } from '../invocation/invocation-attributes.ts';
 import { describeError, log } from '../log.ts';
 import type { CompletionHint, FlushStrategy, Flushable } from './flush-strategy.ts';
+import type { FlushWaiter } from './flush-waiter.ts';
 import type { FlushBudget } from './sync-flush.ts';
 import { flushBudgetMs, remainingTimeOf, withinBudget } from './time-budget.ts';
 
@@ -26,11 +27,13 @@ export class DeferredFlush implements FlushStrategy {
   private loopStopped = false;
   private readonly client: ExtensionsApiClient;
   private readonly target: Flushable;
+  private readonly waiter: FlushWaiter;
   private readonly budget: FlushBudget;
 
-  constructor(runtimeApi: string, target: Flushable, budget: FlushBudget) {
+  constructor(runtimeApi: string, target: Flushable, waiter: FlushWaiter, budget: FlushBudget) {
     this.client = new ExtensionsApiClient(runtimeApi);
     this.target = target;
+    this.waiter = waiter;
     this.budget = budget;
   }
 
@@ -42,8 +45,7 @@ export class DeferredFlush implements FlushStrategy {
 
   async afterInvocation(lambdaContext: LambdaContextLike, hint: CompletionHint = {}): Promise<void> {
     if (this.loopStopped) {
-      const remaining = remainingTimeOf(lambdaContext);
-      await withinBudget(() => this.target.forceFlush(), flushBudgetMs(this.budget.flushTimeoutMs, this.budget.deadlineMarginMs, remaining));
+      await this.waiter.flush(flushBudgetMs(this.budget.flushTimeoutMs, this.budget.deadlineMarginMs, remainingTimeOf(lambdaContext)));
       return;
     }
     if (lambdaContext.awsRequestId !== undefined) this.entryFor(lambdaContext.awsRequestId).resolve(hint);
@@ -81,8 +83,7 @@ export class DeferredFlush implements FlushStrategy {
     // handler that waits for it (an export in flight would otherwise hold that response back).
     if (hint.responseAfterEmptyEventLoop === true) await emptyEventLoop(deadline - margin - Date.now());
     await new Promise((resolve) => setImmediate(resolve));
-    const budget = Math.min(this.budget.flushTimeoutMs, deadline - margin - Date.now());
-    await withinBudget(() => this.target.forceFlush(), budget);
+    await this.waiter.flush(Math.min(this.budget.flushTimeoutMs, deadline - margin - Date.now()));
   }
 
   private entryFor(requestId: string): FinishedEntry {

@@ -22,6 +22,8 @@ export interface PlainHttpRequest {
    * freezes must not hold Node 22's callback handlers, which complete on an empty event loop).
    */
   readonly unref?: boolean;
+  /** Aborting ends the request at once with the signal's reason; the connection is closed. */
+  readonly signal?: AbortSignal;
 }
 
 const MAX_IDLE_SOCKETS = 4;
@@ -41,6 +43,7 @@ export class PlainHttpClient {
   private readonly idle: Socket[] = [];
 
   request(request: PlainHttpRequest): Promise<PlainHttpResponse> {
+    if (request.signal?.aborted === true) return Promise.reject(abortError(request.signal));
     const reused = this.idle.pop();
     if (reused === undefined) return this.send(this.connect(request), request, false);
     // A kept-alive socket may have been closed by the server while idle (or while the sandbox
@@ -70,6 +73,7 @@ export class PlainHttpClient {
       const finish = (outcome: { response: PlainHttpResponse; keepAlive: boolean } | { error: Error }): void => {
         if (settled) return;
         settled = true;
+        request.signal?.removeEventListener('abort', onAbort);
         socket.removeListener('data', onData);
         socket.removeListener('error', onError);
         socket.removeListener('close', onClose);
@@ -105,6 +109,8 @@ export class PlainHttpClient {
         finish(done ?? { error: failure('the connection closed before the response was complete') });
       };
       const onTimeout = (): void => finish({ error: failure(`no answer within ${request.timeoutMs} ms`) });
+      const onAbort = (): void => finish({ error: abortError(request.signal) });
+      request.signal?.addEventListener('abort', onAbort, { once: true });
       this.forget(socket);
       socket.on('data', onData);
       socket.on('error', onError);
@@ -129,6 +135,11 @@ export class PlainHttpClient {
     const index = this.idle.indexOf(socket);
     if (index !== -1) this.idle.splice(index, 1);
   }
+}
+
+function abortError(signal: AbortSignal | undefined): Error {
+  const reason: unknown = signal?.reason;
+  return reason instanceof Error ? reason : new Error('the request was aborted');
 }
 
 /** Reads one HTTP/1.1 response: status line, headers, then a Content-Length, chunked or close-delimited body. */

@@ -59,6 +59,8 @@ export interface OtlpReceiver {
    */
   waitForSpans(until: number | ((spans: DecodedSpan[]) => boolean), timeoutMs?: number): Promise<DecodedSpan[]>;
   clear(): void;
+  /** The most connections that were open at once since the receiver started. */
+  peakOpenConnections(): number;
   /** Replaces the responder; `undefined` restores the default. */
   setResponder(responder: Responder | undefined): void;
   close(): Promise<void>;
@@ -111,6 +113,7 @@ export async function startOtlpReceiver(opts: OtlpReceiverOptions = {}): Promise
   const sockets = new Set<Socket>();
   const checks = new Set<() => void>();
   let responder: Responder | undefined = opts.responder;
+  let peakOpenConnections = 0;
 
   const allSpans = (): DecodedSpan[] => requests.flatMap((r) => r.spans);
 
@@ -142,6 +145,7 @@ export async function startOtlpReceiver(opts: OtlpReceiverOptions = {}): Promise
   });
   server.on('connection', (s) => {
     sockets.add(s);
+    peakOpenConnections = Math.max(peakOpenConnections, sockets.size);
     s.on('close', () => sockets.delete(s));
   });
   await new Promise<void>((resolve, reject) => {
@@ -180,6 +184,7 @@ export async function startOtlpReceiver(opts: OtlpReceiverOptions = {}): Promise
     clear() {
       requests.length = 0;
     },
+    peakOpenConnections: () => peakOpenConnections,
     setResponder(fn) {
       responder = fn;
     },

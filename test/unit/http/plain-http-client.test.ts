@@ -101,6 +101,29 @@ describe('PlainHttpClient', () => {
     await expect(new PlainHttpClient().request({ ...request(port), timeoutMs: 100 })).rejects.toThrow('no answer within 100 ms');
   });
 
+  it('ends a request at once with the reason when its signal aborts, and closes the connection', async () => {
+    const closed: boolean[] = [];
+    const server = createTcpServer((socket) => socket.resume().on('close', () => closed.push(true)));
+    const port = await listen(server);
+    const controller = new AbortController();
+
+    const pending = new PlainHttpClient().request({ ...request(port), timeoutMs: 10_000, signal: controller.signal });
+    setTimeout(() => controller.abort(new Error('made room')), 50);
+
+    await expect(pending).rejects.toThrow('made room');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(closed).toEqual([true]);
+  });
+
+  it('rejects without connecting when the signal has already aborted', async () => {
+    let connections = 0;
+    const server = createTcpServer(() => connections++);
+    const port = await listen(server);
+
+    await expect(new PlainHttpClient().request({ ...request(port), signal: AbortSignal.abort() })).rejects.toThrow();
+    expect(connections).toBe(0);
+  });
+
   it('rejects when nothing listens', async () => {
     const server = createTcpServer();
     const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
