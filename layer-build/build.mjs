@@ -45,7 +45,8 @@ export async function buildLayer({ quiet = false } = {}) {
     mainFields: ['module', 'main'],
     // nodejs22.x is the oldest Lambda runtime still supported.
     target: 'node22',
-    minify: true,
+    // LAYER_NO_MINIFY=1 keeps names readable in CPU and heap profiles; what ships is minified.
+    minify: process.env.LAYER_NO_MINIFY !== '1',
     treeShaking: true,
     sourcemap: 'external',
     legalComments: 'none',

@@ -49,7 +49,7 @@ export async function startLayer(): Promise<void> {
   const instrumentations = startInstrumentations(config);
   for (const warning of instrumentations.warnings) log.warn(warning);
   const signals = await startSignals(config, resource);
-  const flushTarget = signals.flushables.length === 0 ? tracing.provider : combineFlushables([tracing.provider, ...signals.flushables]);
+  const flushTarget = signals.flushables.length === 0 ? tracing.flushable : combineFlushables([tracing.flushable, ...signals.flushables]);
   const waiter = new FlushWaiter(flushTarget, tracing.exportHealth);
   const sync = new SyncFlush(flushTarget, waiter, {
     flushTimeoutMs: config.flushTimeoutMs,
@@ -79,5 +79,7 @@ export async function startLayer(): Promise<void> {
       signals.captureConsole?.();
     },
   });
+  // Last, so the collector handshake overlaps the runtime loading the handler.
+  tracing.prepareExport();
   log.debug(`started in ${(performance.now() - startedAt).toFixed(1)} ms (handler ${handler}, flush ${config.flushMode}).`);
 }

@@ -1,12 +1,13 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-// The trace serializers' own modules: the package index also loads the metrics and logs
+// The JSON trace serializer's own module: the package index also loads the metrics and logs
 // serializers, and with them @opentelemetry/sdk-metrics, which a cold start would parse for nothing.
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer/build/esm/trace/json/trace.js';
-import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer/build/esm/trace/protobuf/trace.js';
+import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import type { OtlpSettings } from '../config/index.ts';
 import { ExportSlots } from './export-slots.ts';
-import { postOtlp, type OtlpRequestOptions, type PostOutcome } from './post-otlp.ts';
+import { OtlpTraceEncoder } from './otlp-trace-encoder.ts';
+import { postOtlp, preconnectOtlp, type OtlpRequestOptions, type PostOutcome } from './post-otlp.ts';
 
 const MAX_ATTEMPTS = 3;
 const FIRST_BACKOFF_MS = 100;
@@ -20,7 +21,8 @@ const FIRST_BACKOFF_MS = 100;
 const MAX_EXPORTS_IN_FLIGHT = 4;
 
 /**
- * OTLP/HTTP span exporter: the SDK's serializers, with a transport made for Lambda.
+ * OTLP/HTTP span exporter: protobuf through the layer's encoder (see otlp-trace-encoder.ts), JSON
+ * through the SDK's serializer, with a transport made for Lambda.
  * The SDK's own transport loads http, https and zlib at start (and builds `http`'s ES module
  * facade, which loads Node's undici), and retries with back-offs of a second and more, which in
  * Lambda run across sandbox freezes. Here built-ins load on first export, and retries of
@@ -30,6 +32,7 @@ const MAX_EXPORTS_IN_FLIGHT = 4;
 export class OtlpHttpSpanExporter implements SpanExporter {
   private readonly request: OtlpRequestOptions;
   private readonly json: boolean;
+  private readonly protobuf = new OtlpTraceEncoder();
   private readonly slots = new ExportSlots(MAX_EXPORTS_IN_FLIGHT);
   private stopped = false;
 
@@ -48,7 +51,7 @@ export class OtlpHttpSpanExporter implements SpanExporter {
     if (this.stopped) return resultCallback({ code: ExportResultCode.FAILED, error: new Error('the exporter is shut down') });
     let body: Uint8Array | undefined;
     try {
-      body = this.json ? JsonTraceSerializer.serializeRequest(spans) : ProtobufTraceSerializer.serializeRequest(spans);
+      body = this.json ? JsonTraceSerializer.serializeRequest(spans) : this.protobuf.encode(spans);
     } catch (error) {
       return resultCallback({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) });
     }
@@ -56,6 +59,15 @@ export class OtlpHttpSpanExporter implements SpanExporter {
     void this.slots.run((signal) => this.send(body, signal)).then((outcome) =>
       resultCallback(outcome.ok ? { code: ExportResultCode.SUCCESS } : { code: ExportResultCode.FAILED, error: outcome.error }),
     );
+  }
+
+  /**
+   * Readies the first export during init: opens its connection, which completes while the
+   * runtime loads the handler, and encodes the resource, which every export carries.
+   */
+  prepare(resource: Resource): void {
+    preconnectOtlp(this.request.url);
+    if (!this.json) this.protobuf.prepare(resource);
   }
 
   shutdown(): Promise<void> {
@@ -69,7 +81,9 @@ export class OtlpHttpSpanExporter implements SpanExporter {
 
   private async send(body: Uint8Array, signal: AbortSignal): Promise<PostOutcome> {
     const giveUpAt = Date.now() + this.request.timeoutMs;
-    let outcome: PostOutcome = { ok: false, retryable: false, error: new Error('not sent') };
+    // An Error captures a stack trace, which costs more than the rest of a warm export: only
+    // made when no attempt could be sent.
+    let outcome: PostOutcome | undefined;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const timeoutMs = giveUpAt - Date.now();
       if (timeoutMs <= 0) break;
@@ -78,7 +92,7 @@ export class OtlpHttpSpanExporter implements SpanExporter {
       const backoff = outcome.retryAfterMs ?? FIRST_BACKOFF_MS * 2 ** (attempt - 1) * (0.5 + Math.random());
       if (Date.now() + backoff >= giveUpAt || !(await pause(backoff, signal))) break;
     }
-    return outcome;
+    return outcome ?? { ok: false, retryable: false, error: new Error(`no time left to send within ${this.request.timeoutMs} ms`) };
   }
 }
 

@@ -40,6 +40,11 @@ export async function postOtlp(options: OtlpRequestOptions, body: Uint8Array): P
   }
 }
 
+/** Connects to a plain-http endpoint ahead of the first export (see PlainHttpClient.preconnect). */
+export function preconnectOtlp(url: URL): void {
+  if (url.protocol === 'http:') plainHttp.preconnect(url.hostname, url.port === '' ? 80 : Number(url.port));
+}
+
 function postPlain(options: OtlpRequestOptions, headers: Record<string, string>, body: Uint8Array): Promise<PlainHttpResponse> {
   const { url } = options;
   return plainHttp.request({

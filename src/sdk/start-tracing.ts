@@ -3,6 +3,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { BatchSpanProcessor, TracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { LayerConfig } from '../config/index.ts';
 import { createSpanExporter } from '../exporters/create-span-exporter.ts';
+import { OtlpHttpSpanExporter } from '../exporters/otlp-http-span-exporter.ts';
 import { ObservedExporter, type ExportHealth } from '../exporters/observed-exporter.ts';
 import type { Flushable } from '../flush/flush-strategy.ts';
 import { buildPropagator } from './build-propagator.ts';
@@ -11,7 +12,10 @@ import { buildSampler } from './build-sampler.ts';
 
 export interface Tracing {
   readonly tracer: Tracer;
-  readonly provider: TracerProvider & Flushable;
+  /** Flushes every span processor; shuts the provider down. */
+  readonly flushable: Flushable;
+  /** Readies the first export during init, where the exporter can (connection, resource encoding). */
+  readonly prepareExport: () => void;
   readonly exportHealth: ExportHealth;
   readonly warnings: readonly string[];
 }
@@ -54,5 +58,16 @@ export function startTracing(config: LayerConfig, resource: Resource, options: T
   propagation.setGlobalPropagator(propagator);
   trace.setGlobalTracerProvider(provider);
   const exportHealth: ExportHealth = observed ?? { healthy: true, exportedSpans: 0, droppedSpans: 0 };
-  return { tracer: provider.getTracer(TRACER_NAME), provider, exportHealth, warnings };
+  // The provider's own forceFlush starts a 30-second timer and two promises per processor on
+  // every call; each invocation's flush is bounded by the flush strategy already.
+  const flushable: Flushable = {
+    forceFlush: async () => {
+      await Promise.all(spanProcessors.map((processor) => processor.forceFlush()));
+    },
+    shutdown: () => provider.shutdown(),
+  };
+  const prepareExport = (): void => {
+    if (exporter instanceof OtlpHttpSpanExporter) exporter.prepare(resource);
+  };
+  return { tracer: provider.getTracer(TRACER_NAME), flushable, prepareExport, exportHealth, warnings };
 }

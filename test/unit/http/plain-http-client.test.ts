@@ -54,6 +54,60 @@ describe('PlainHttpClient', () => {
     expect(received[0]?.socket).toBe(received[1]?.socket);
   });
 
+  it('posts small and large bodies intact (large ones are written without being copied)', async () => {
+    const received: Buffer[] = [];
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        received.push(Buffer.concat(chunks));
+        res.writeHead(200, { 'content-length': '0' }).end();
+      });
+    });
+    const port = await listen(server);
+    const client = new PlainHttpClient();
+    const small = Buffer.from('ünïcode-free small body');
+    const large = Buffer.alloc(200 * 1024, 7);
+
+    await client.request({ ...request(port), body: small });
+    await client.request({ ...request(port), body: large });
+
+    expect(received.map((body) => body.length)).toEqual([small.length, large.length]);
+    expect(received[0]!.equals(small) && received[1]!.equals(large)).toBe(true);
+  });
+
+  it('sends the first request on a connection opened ahead of it', async () => {
+    let connections = 0;
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-length': '0' }).end());
+    });
+    server.on('connection', () => connections++);
+    const port = await listen(server);
+    const client = new PlainHttpClient();
+
+    client.preconnect('127.0.0.1', port);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const connectionsBeforeRequest = connections;
+    const response = await client.request(request(port));
+
+    expect([connectionsBeforeRequest, connections, response.status]).toEqual([1, 1, 200]);
+  });
+
+  it('connects as usual when the connection opened ahead failed', async () => {
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-length': '0' }).end());
+    });
+    const client = new PlainHttpClient();
+    const port = await listen(server);
+
+    client.preconnect('127.0.0.1', 1); // nothing listens on port 1
+    const response = await client.request(request(port));
+
+    expect(response.status).toBe(200);
+  });
+
   it('reads chunked and close-delimited bodies, and reports status and headers', async () => {
     let mode = 'chunked';
     const server = createTcpServer((socket: Socket) => {
