@@ -5,6 +5,7 @@ import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer/build/esm/t
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import type { OtlpSettings } from '../config/index.ts';
+import { cancelUnrefTimer, startUnrefTimer } from '../unref-timer.ts';
 import { ExportSlots } from './export-slots.ts';
 import { OtlpTraceEncoder } from './otlp-trace-encoder.ts';
 import { postOtlp, preconnectOtlp, type OtlpRequestOptions, type PostOutcome } from './post-otlp.ts';
@@ -101,13 +102,13 @@ function pause(ms: number, signal: AbortSignal): Promise<boolean> {
   if (signal.aborted) return Promise.resolve(false);
   return new Promise((resolve) => {
     const onAbort = (): void => {
-      clearTimeout(timer);
+      cancelUnrefTimer(timer);
       resolve(false);
     };
-    const timer = setTimeout(() => {
+    const timer = startUnrefTimer(() => {
       signal.removeEventListener('abort', onAbort);
       resolve(true);
-    }, ms).unref();
+    }, ms);
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -1,3 +1,5 @@
+import { cancelUnrefTimer, startUnrefTimer } from '../unref-timer.ts';
+
 export type BudgetOutcome = 'done' | 'timed-out' | 'failed';
 
 /** The invocation's remaining time, if the runtime's context can tell it. */
@@ -13,8 +15,7 @@ export function remainingTimeOf(lambdaContext: { getRemainingTimeInMillis?(): nu
 export async function withinBudget(work: () => Promise<unknown>, budgetMs: number): Promise<BudgetOutcome> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<BudgetOutcome>((resolve) => {
-    timer = setTimeout(() => resolve('timed-out'), budgetMs);
-    timer.unref();
+    timer = startUnrefTimer(() => resolve('timed-out'), budgetMs);
   });
   // The work always starts, even with no budget to wait for it: it then runs in the background.
   const attempt = (async (): Promise<BudgetOutcome> => {
@@ -25,7 +26,7 @@ export async function withinBudget(work: () => Promise<unknown>, budgetMs: numbe
   try {
     return await Promise.race([attempt, timeout]);
   } finally {
-    clearTimeout(timer);
+    cancelUnrefTimer(timer);
   }
 }
 

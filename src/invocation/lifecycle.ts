@@ -9,6 +9,7 @@ import { extractTrigger, TRIGGER_EXTRACTORS, type ResultDescription, type Trigge
 import { safeCall } from '../hooks/safe-call.ts';
 import type { UserHooks } from '../hooks/user-hooks.ts';
 import type { InvocationRecorder } from '../signals/faas-metrics.ts';
+import { cancelUnrefTimer, startUnrefTimer } from '../unref-timer.ts';
 
 export type Outcome = { status: 'ok'; result: unknown } | { status: 'error'; error: unknown };
 
@@ -81,7 +82,7 @@ export function createInvocationLifecycle(deps: LifecycleDependencies): Invocati
       report,
       end(close, hint) {
         if (ended !== undefined) return ended;
-        clearTimeout(guard);
+        cancelUnrefTimer(guard);
         running.delete(invocation);
         closeSafely(close);
         deps.openSpans.forget(span.spanContext().traceId);
@@ -168,9 +169,7 @@ function scheduleTimeoutGuard(context: LambdaContextLike, marginMs: number, onTi
   const remaining = context.getRemainingTimeInMillis();
   if (!Number.isFinite(remaining)) return undefined;
   // Unref'd: the guard must never be what keeps a process (or a callback handler) waiting.
-  const timer = setTimeout(onTimeout, Math.max(0, remaining - marginMs));
-  timer.unref();
-  return timer;
+  return startUnrefTimer(onTimeout, Math.max(0, remaining - marginMs));
 }
 
 /** Ends the span with the outcome; returns whether the invocation failed. */
