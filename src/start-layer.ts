@@ -4,6 +4,7 @@
  */
 import { loadConfig } from './config/index.ts';
 import { chooseFlush } from './flush/choose-flush.ts';
+import { combineFlushables } from './flush/flush-strategy.ts';
 import { FlushWaiter } from './flush/flush-waiter.ts';
 import { flushOnSigterm } from './flush/flush-on-sigterm.ts';
 import { SyncFlush } from './flush/sync-flush.ts';
@@ -20,7 +21,7 @@ import { log, setLogLevel } from './log.ts';
 import { routeDiagnostics } from './sdk/route-diagnostics.ts';
 import { buildResource } from './sdk/build-resource.ts';
 import { startTracing } from './sdk/start-tracing.ts';
-import { combineFlushables, startSignals } from './signals/start-signals.ts';
+import { startSignals } from './signals/start-signals.ts';
 
 export async function startLayer(): Promise<void> {
   const startedAt = performance.now();

@@ -24,3 +24,15 @@ export interface Flushable {
   forceFlush(): Promise<void>;
   shutdown(): Promise<void>;
 }
+
+/** Flushes and shuts down several providers as one; each one's failure stays its own. */
+export function combineFlushables(flushables: readonly Flushable[]): Flushable {
+  return {
+    forceFlush: async () => {
+      await Promise.allSettled(flushables.map((flushable) => flushable.forceFlush()));
+    },
+    shutdown: async () => {
+      await Promise.allSettled(flushables.map((flushable) => flushable.shutdown()));
+    },
+  };
+}

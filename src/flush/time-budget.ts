@@ -13,16 +13,16 @@ export function remainingTimeOf(lambdaContext: { getRemainingTimeInMillis?(): nu
  * event loop (and with it a Node 22 callback handler's completion) alive.
  */
 export async function withinBudget(work: () => Promise<unknown>, budgetMs: number): Promise<BudgetOutcome> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<BudgetOutcome>((resolve) => {
-    timer = startUnrefTimer(() => resolve('timed-out'), budgetMs);
-  });
   // The work always starts, even with no budget to wait for it: it then runs in the background.
   const attempt = (async (): Promise<BudgetOutcome> => {
     await work();
     return 'done';
   })().catch((): BudgetOutcome => 'failed');
   if (budgetMs <= 0) return 'timed-out';
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<BudgetOutcome>((resolve) => {
+    timer = startUnrefTimer(() => resolve('timed-out'), budgetMs);
+  });
   try {
     return await Promise.race([attempt, timeout]);
   } finally {

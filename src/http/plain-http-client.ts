@@ -62,7 +62,13 @@ export class PlainHttpClient {
    */
   preconnect(host: string, port: number): void {
     if (this.idle.length > 0) return;
-    const socket = this.connect({ host, port });
+    let socket: Socket;
+    try {
+      socket = this.connect({ host, port });
+    } catch {
+      // Best effort only: the first request connects (and reports any error) itself.
+      return;
+    }
     socket.unref();
     socket.once('connect', () => {
       if (this.idle.length < MAX_IDLE_SOCKETS) this.idle.push(socket);
@@ -142,13 +148,13 @@ export class PlainHttpClient {
       // One write of one buffer: on Lambda's microVMs every system call is dear, and a corked
       // string-plus-buffer write costs Node a writev and a string conversion besides. A large
       // body is not copied, but goes in a second write.
-      const headLength = Buffer.byteLength(head, 'latin1');
       if (body.byteLength > MAX_COPIED_BODY_BYTES) {
         socket.cork();
         socket.write(head, 'latin1');
         socket.write(body);
         socket.uncork();
       } else {
+        const headLength = Buffer.byteLength(head, 'latin1');
         const message = Buffer.allocUnsafe(headLength + body.byteLength);
         message.write(head, 0, 'latin1');
         message.set(body, headLength);

@@ -5,7 +5,7 @@ import type { LayerConfig } from '../config/index.ts';
 import { createSpanExporter } from '../exporters/create-span-exporter.ts';
 import { OtlpHttpSpanExporter } from '../exporters/otlp-http-span-exporter.ts';
 import { ObservedExporter, type ExportHealth } from '../exporters/observed-exporter.ts';
-import type { Flushable } from '../flush/flush-strategy.ts';
+import { combineFlushables, type Flushable } from '../flush/flush-strategy.ts';
 import { buildPropagator } from './build-propagator.ts';
 import type { Resource } from '@opentelemetry/resources';
 import { buildSampler } from './build-sampler.ts';
@@ -58,14 +58,10 @@ export function startTracing(config: LayerConfig, resource: Resource, options: T
   propagation.setGlobalPropagator(propagator);
   trace.setGlobalTracerProvider(provider);
   const exportHealth: ExportHealth = observed ?? { healthy: true, exportedSpans: 0, droppedSpans: 0 };
-  // The provider's own forceFlush starts a 30-second timer and two promises per processor on
-  // every call; each invocation's flush is bounded by the flush strategy already.
-  const flushable: Flushable = {
-    forceFlush: async () => {
-      await Promise.all(spanProcessors.map((processor) => processor.forceFlush()));
-    },
-    shutdown: () => provider.shutdown(),
-  };
+  // The processors are flushed directly: the provider's own forceFlush starts a 30-second timer
+  // and two promises per processor on every call, and each invocation's flush is bounded by the
+  // flush strategy already. A failed export shows in exportHealth.
+  const flushable: Flushable = { forceFlush: combineFlushables(spanProcessors).forceFlush, shutdown: () => provider.shutdown() };
   const prepareExport = (): void => {
     if (exporter instanceof OtlpHttpSpanExporter) exporter.prepare(resource);
   };

@@ -32,15 +32,3 @@ export async function startSignals(config: LayerConfig, resource: Resource): Pro
   }
   return { flushables, recordInvocation, captureConsole };
 }
-
-/** Flushes and shuts down several providers as one; each one's failure stays its own. */
-export function combineFlushables(flushables: readonly Flushable[]): Flushable {
-  return {
-    forceFlush: async () => {
-      await Promise.allSettled(flushables.map((flushable) => flushable.forceFlush()));
-    },
-    shutdown: async () => {
-      await Promise.allSettled(flushables.map((flushable) => flushable.shutdown()));
-    },
-  };
-}

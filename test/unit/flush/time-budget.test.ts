@@ -1,3 +1,4 @@
+import { combineFlushables } from '../../../src/flush/flush-strategy.ts';
 import { flushBudgetMs, withinBudget } from '../../../src/flush/time-budget.ts';
 
 describe('withinBudget', () => {
@@ -14,6 +15,14 @@ describe('withinBudget', () => {
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
+  it('with no budget left, still starts the work but does not wait for it', async () => {
+    let started = false;
+
+    const outcome = await withinBudget(() => ((started = true), new Promise(() => undefined)), 0);
+
+    expect([outcome, started]).toEqual(['timed-out', true]);
+  });
+
   it('never rejects when the work fails', async () => {
     await expect(withinBudget(() => Promise.reject(new Error('collector down')), 1000)).resolves.toBe('failed');
   });
@@ -27,5 +36,21 @@ describe('flushBudgetMs', () => {
   it('never reaches into the margin before the deadline', () => {
     expect(flushBudgetMs(500, 50, 200)).toBe(150);
     expect(flushBudgetMs(500, 50, 20)).toBe(0);
+  });
+});
+
+describe('combineFlushables', () => {
+  it('flushes every one, and resolves even when one of them fails', async () => {
+    const flushed: string[] = [];
+    const flushable = (name: string, fails = false) => ({
+      forceFlush: async () => {
+        flushed.push(name);
+        if (fails) throw new Error(`${name} failed`);
+      },
+      shutdown: async () => undefined,
+    });
+
+    await expect(combineFlushables([flushable('traces', true), flushable('metrics')]).forceFlush()).resolves.toBeUndefined();
+    expect(flushed).toEqual(['traces', 'metrics']);
   });
 });

@@ -94,6 +94,10 @@ describe('PlainHttpClient', () => {
     expect([connectionsBeforeRequest, connections, response.status]).toEqual([1, 1, 200]);
   });
 
+  it('never throws from a connection opened ahead, even to an impossible port', () => {
+    expect(() => new PlainHttpClient().preconnect('127.0.0.1', -1)).not.toThrow();
+  });
+
   it('connects as usual when the connection opened ahead failed', async () => {
     const server = createServer((req, res) => {
       req.resume();
