@@ -50,6 +50,8 @@ install_node_packages() {
 ensure_installed() {
   install_system_packages
   install_node_packages
+  # Fixtures and samples pin their own registry packages (test/fixtures/**/package-lock.json).
+  node test/setup/install-fixture-packages.mjs
 }
 
 publish_layer() {
