@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ResolvedSpec, RuntimePaths } from './function-spec.ts';
+import { OPT, pathAtOpt } from './opt-mount.ts';
 
 /** Variables the runtime process has but extensions do not (runtimes-extensions-api, "Environment variables"). */
 export const RUNTIME_ONLY_VARS: readonly string[] = [
@@ -35,7 +36,8 @@ export function isManagedInstances(env: Record<string, string> | undefined): boo
 
 /** The runtime process's environment. `runtimeApi` is `127.0.0.1:PORT`. */
 export function buildRuntimeEnv(spec: ResolvedSpec, paths: RuntimePaths, runtimeApi: string): Record<string, string> {
-  const opt = spec.layerDir;
+  const atOpt = spec.mountLayerAtOpt === true && spec.layerDir !== undefined;
+  const opt = atOpt ? OPT : spec.layerDir;
   const version = '$LATEST';
   const managed = isManagedInstances(spec.env);
   const env: Record<string, string> = {
@@ -80,7 +82,7 @@ export function buildRuntimeEnv(spec: ResolvedSpec, paths: RuntimePaths, runtime
     _AWS_XRAY_DAEMON_ADDRESS: '169.254.79.129',
     _AWS_XRAY_DAEMON_PORT: '2000',
   };
-  if (spec.execWrapper) env.AWS_LAMBDA_EXEC_WRAPPER = spec.execWrapper;
+  if (spec.execWrapper) env.AWS_LAMBDA_EXEC_WRAPPER = atOpt ? pathAtOpt(spec.layerDir as string, spec.execWrapper) : spec.execWrapper;
   Object.assign(env, spec.env);
   // The one variable a caller cannot redirect: it is this sandbox's API.
   env.AWS_LAMBDA_RUNTIME_API = runtimeApi;

@@ -10,6 +10,7 @@
  * e.g. 1024 MB → --max-semi-space-size=51 --max-old-space-size=922.
  */
 import type { ResolvedSpec, RuntimePaths } from './function-spec.ts';
+import { atOpt, pathAtOpt } from './opt-mount.ts';
 
 export function memoryArgs(memoryMb: number): string[] {
   const newSpace = Math.floor(memoryMb / 10);
@@ -31,6 +32,10 @@ export function runtimeCommand(spec: ResolvedSpec, paths: RuntimePaths): Command
   // ric v3's published entry takes the handler as its argument; v4 (like /var/runtime/index.mjs) reads _HANDLER.
   const ricArgs = spec.ric === 'v3' ? [paths.ricEntry, spec.handler] : [paths.ricEntry];
   const argv = [paths.nodeBinary, ...nodeArgs(spec.memoryMb), ...ricArgs];
+  const direct = { file: argv[0] as string, args: argv.slice(1) };
+  if (spec.mountLayerAtOpt === true && spec.layerDir !== undefined) {
+    return atOpt(spec.layerDir, spec.execWrapper ? { file: pathAtOpt(spec.layerDir, spec.execWrapper), args: argv } : direct);
+  }
   if (spec.execWrapper) return { file: spec.execWrapper, args: argv };
-  return { file: argv[0] as string, args: argv.slice(1) };
+  return direct;
 }
