@@ -44,7 +44,8 @@ export async function startLayer(): Promise<void> {
   const openSpans = new OpenSpanTracker();
   const resource = buildResource(config);
   const tracing = startTracing(config, resource, {
-    extraProcessors: [openSpans, ...(hooks.spanProcessors ?? []).map((processor, index) => new GuardedSpanProcessor(processor, index))],
+    ownProcessors: [openSpans],
+    userProcessors: (hooks.spanProcessors ?? []).map((processor, index) => new GuardedSpanProcessor(processor, index)),
   });
   for (const warning of tracing.warnings) log.warn(warning);
   const instrumentations = startInstrumentations(config);

@@ -48,6 +48,19 @@ export interface OtlpSettings {
   readonly compression: 'gzip' | 'none';
 }
 
+/**
+ * Span limits (https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/#span-limits),
+ * with the SDK's defaults; `attributeValueLengthLimit` Infinity means no truncation.
+ */
+export interface SpanLimits {
+  readonly attributeCountLimit: number;
+  readonly attributeValueLengthLimit: number;
+  readonly eventCountLimit: number;
+  readonly linkCountLimit: number;
+  readonly attributePerEventCountLimit: number;
+  readonly attributePerLinkCountLimit: number;
+}
+
 export interface LayerConfig {
   readonly sdkDisabled: boolean;
   readonly logLevel: LogLevel;
@@ -82,6 +95,7 @@ export interface LayerConfig {
     readonly scheduledDelayMs: number;
     readonly exportTimeoutMs: number;
   };
+  readonly spanLimits: SpanLimits;
   /** Longest time a flush may add to an invocation. */
   readonly flushTimeoutMs: number;
   /** Time kept free before the invocation deadline; flushing never eats into it. */
@@ -141,6 +155,7 @@ export function loadConfig(env: Env): LoadedConfig {
       scheduledDelayMs: take(readInt(env, 'OTEL_BSP_SCHEDULE_DELAY', managedInstances ? 1000 : 5000, { min: 0, max: 3_600_000 })),
       exportTimeoutMs: take(readInt(env, 'OTEL_BSP_EXPORT_TIMEOUT', 30_000, { min: 1, max: 3_600_000 })),
     },
+    spanLimits: readSpanLimits(env, take),
     flushTimeoutMs: take(readInt(env, 'OTEL_LAMBDA_FLUSH_TIMEOUT_MS', 500, { min: 1, max: 900_000 })),
     deadlineMarginMs: take(readInt(env, 'OTEL_LAMBDA_DEADLINE_MARGIN_MS', 50, { min: 0, max: 60_000 })),
     timeoutMarginMs: take(readInt(env, 'OTEL_LAMBDA_TIMEOUT_MARGIN_MS', 250, { min: 0, max: 60_000 })),
@@ -185,6 +200,25 @@ function readOtlpSettings(env: Env, protocol: OtlpSettings['protocol'], take: <T
     headers: { ...parseHeaders(env['OTEL_EXPORTER_OTLP_HEADERS']), ...parseHeaders(env['OTEL_EXPORTER_OTLP_TRACES_HEADERS']) },
     timeoutMs: take(readInt(env, signal('TIMEOUT'), 10_000, { min: 1, max: 900_000 })),
     compression: take(readEnum(env, signal('COMPRESSION'), ['gzip', 'none'] as const, 'none')),
+  };
+}
+
+const COUNT_LIMIT_DEFAULT = 128;
+const LIMIT_MAX = 1_000_000_000;
+
+/** The span-specific variable wins over the general OTEL_ATTRIBUTE_* one, as the specification says. */
+function readSpanLimits(env: Env, take: <T>(reading: { value: T; warning?: string }) => T): SpanLimits {
+  const count = (key: string, fallback: number): number => take(readInt(env, key, fallback, { min: 0, max: LIMIT_MAX }));
+  const spanOrGeneral = (spanKey: string, generalKey: string): string => (env[spanKey] !== undefined ? spanKey : generalKey);
+  const lengthKey = spanOrGeneral('OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT', 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT');
+  return {
+    attributeCountLimit: count(spanOrGeneral('OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT', 'OTEL_ATTRIBUTE_COUNT_LIMIT'), COUNT_LIMIT_DEFAULT),
+    // Infinity: no truncation, the SDK's default.
+    attributeValueLengthLimit: take(readInt(env, lengthKey, Infinity, { min: 1, max: LIMIT_MAX })),
+    eventCountLimit: count('OTEL_SPAN_EVENT_COUNT_LIMIT', COUNT_LIMIT_DEFAULT),
+    linkCountLimit: count('OTEL_SPAN_LINK_COUNT_LIMIT', COUNT_LIMIT_DEFAULT),
+    attributePerEventCountLimit: count('OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT', COUNT_LIMIT_DEFAULT),
+    attributePerLinkCountLimit: count('OTEL_LINK_ATTRIBUTE_COUNT_LIMIT', COUNT_LIMIT_DEFAULT),
   };
 }
 

@@ -11,6 +11,7 @@ import { OtlpTraceEncoder } from './otlp-trace-encoder.ts';
 import { postOtlp, preconnectOtlp, type OtlpRequestOptions, type PostOutcome } from './post-otlp.ts';
 
 const MAX_ATTEMPTS = 3;
+const SUCCESS: ExportResult = Object.freeze({ code: ExportResultCode.SUCCESS });
 const FIRST_BACKOFF_MS = 100;
 /**
  * Exports in flight at once, retries included. Each flush that does not wait for its export
@@ -57,8 +58,24 @@ export class OtlpHttpSpanExporter implements SpanExporter {
       return resultCallback({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) });
     }
     if (body === undefined) return resultCallback({ code: ExportResultCode.FAILED, error: new Error('the OTLP serializer returned nothing') });
+    this.exportEncoded(body, resultCallback);
+  }
+
+  /** Whether requests are protobuf, which the layer can encode as spans end (see EncodedSpanStore). */
+  get sendsProtobuf(): boolean {
+    return !this.json;
+  }
+
+  /** The encoder whose resource and scope messages encoded requests are made with. */
+  get protobufEncoder(): OtlpTraceEncoder {
+    return this.protobuf;
+  }
+
+  /** Sends a request body already encoded in this exporter's protocol. */
+  exportEncoded(body: Uint8Array, resultCallback: (result: ExportResult) => void): void {
+    if (this.stopped) return resultCallback({ code: ExportResultCode.FAILED, error: new Error('the exporter is shut down') });
     void this.slots.run((signal) => this.send(body, signal)).then((outcome) =>
-      resultCallback(outcome.ok ? { code: ExportResultCode.SUCCESS } : { code: ExportResultCode.FAILED, error: outcome.error }),
+      resultCallback(outcome.ok ? SUCCESS : { code: ExportResultCode.FAILED, error: outcome.error }),
     );
   }
 
