@@ -1,6 +1,6 @@
 import type { Context, Tracer, TracerOptions, TracerProvider } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
-import { RandomIdGenerator, type Sampler, type SpanProcessor } from '@opentelemetry/sdk-trace';
+import { RandomIdGenerator, type IdGenerator, type Sampler, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { SpanLimits } from '../config/index.ts';
 import type { ExportQueue } from './export-queue.ts';
 import type { LeanSpan } from './lean-span.ts';
@@ -14,6 +14,8 @@ export interface LeanTracerProviderOptions {
   readonly processors: readonly SpanProcessor[];
   /** Where ended, sampled spans go for export; none with OTEL_TRACES_EXPORTER=none. */
   readonly queue: ExportQueue | undefined;
+  /** The SDK's random ids unless given (tests give fixed ones). */
+  readonly ids?: IdGenerator;
 }
 
 /**
@@ -27,7 +29,7 @@ export class LeanTracerProvider implements TracerProvider, TracerSettings {
   readonly resource: Resource;
   readonly sampler: Sampler;
   readonly limits: SpanLimits;
-  readonly ids = new RandomIdGenerator();
+  readonly ids: IdGenerator;
   private readonly processors: readonly SpanProcessor[];
   private readonly queue: ExportQueue | undefined;
   private readonly tracers = new Map<string, LeanTracer>();
@@ -38,6 +40,7 @@ export class LeanTracerProvider implements TracerProvider, TracerSettings {
     this.limits = options.limits;
     this.processors = options.processors;
     this.queue = options.queue;
+    this.ids = options.ids ?? new RandomIdGenerator();
   }
 
   getTracer(name: string, version?: string, options?: TracerOptions): Tracer {
