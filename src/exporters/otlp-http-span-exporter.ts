@@ -6,7 +6,7 @@ import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import type { OtlpSettings } from '../config/index.ts';
 import { cancelUnrefTimer, startUnrefTimer } from '../unref-timer.ts';
-import { ExportSlots } from './export-slots.ts';
+import { ExportSlots, type ExportAbort } from './export-slots.ts';
 import { OtlpTraceEncoder } from './otlp-trace-encoder.ts';
 import { postOtlp, preconnectOtlp, type OtlpRequestOptions, type PostOutcome } from './post-otlp.ts';
 
@@ -97,7 +97,7 @@ export class OtlpHttpSpanExporter implements SpanExporter {
     return Promise.resolve();
   }
 
-  private async send(body: Uint8Array, signal: AbortSignal): Promise<PostOutcome> {
+  private async send(body: Uint8Array, signal: ExportAbort): Promise<PostOutcome> {
     const giveUpAt = Date.now() + this.request.timeoutMs;
     // An Error captures a stack trace, which costs more than the rest of a warm export: only
     // made when no attempt could be sent.
@@ -115,7 +115,7 @@ export class OtlpHttpSpanExporter implements SpanExporter {
 }
 
 /** Waits `ms`, or less if the signal aborts; true if the whole pause passed. */
-function pause(ms: number, signal: AbortSignal): Promise<boolean> {
+function pause(ms: number, signal: ExportAbort): Promise<boolean> {
   if (signal.aborted) return Promise.resolve(false);
   return new Promise((resolve) => {
     const onAbort = (): void => {

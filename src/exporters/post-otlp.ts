@@ -2,7 +2,7 @@ import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import type { Agent, IncomingMessage } from 'node:http';
 import { nodeRequire } from '../node-require.ts';
-import { PlainHttpClient, type PlainHttpResponse } from '../http/plain-http-client.ts';
+import { PlainHttpClient, type AbortSignalLike, type PlainHttpResponse } from '../http/plain-http-client.ts';
 
 export interface OtlpRequestOptions {
   readonly url: URL;
@@ -10,7 +10,7 @@ export interface OtlpRequestOptions {
   readonly contentType: string;
   readonly gzip: boolean;
   readonly timeoutMs: number;
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignalLike;
 }
 
 export type PostOutcome = { ok: true } | { ok: false; retryable: boolean; retryAfterMs?: number; error: Error };
@@ -62,10 +62,11 @@ function postHttps(options: OtlpRequestOptions, headers: Record<string, string>,
   const https = nodeRequire('node:https') as typeof import('node:https');
   httpsAgent ??= new https.Agent({ keepAlive: true, maxSockets: 8 });
   const { url } = options;
+  const signal = abortSignalFor(options.signal);
   // The https instrumentation must not trace the layer's own exports.
   return context.with(suppressTracing(context.active()), () => new Promise<PlainHttpResponse>((resolve, reject) => {
     const request = https.request(
-      { method: 'POST', hostname: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, headers: { ...headers, 'Content-Length': String(body.byteLength) }, agent: httpsAgent, signal: options.signal },
+      { method: 'POST', hostname: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, headers: { ...headers, 'Content-Length': String(body.byteLength) }, agent: httpsAgent, signal },
       (response: IncomingMessage) => {
         // The body is read (and dropped) so the connection can be reused.
         response.resume();
@@ -77,6 +78,16 @@ function postHttps(options: OtlpRequestOptions, headers: Record<string, string>,
     request.on('error', reject);
     request.end(body);
   }));
+}
+
+/** node:https takes a real AbortSignal: one that follows the export's. */
+function abortSignalFor(signal: AbortSignalLike | undefined): AbortSignal | undefined {
+  if (signal === undefined) return undefined;
+  if (signal instanceof AbortSignal) return signal;
+  if (signal.aborted) return AbortSignal.abort(signal.reason);
+  const controller = new AbortController();
+  signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
+  return controller.signal;
 }
 
 function outcomeOf(response: PlainHttpResponse): PostOutcome {

@@ -7,6 +7,17 @@ export interface PlainHttpResponse {
   readonly body: Buffer;
 }
 
+/**
+ * What the client needs of an abort signal: an AbortSignal, or the exporter's lighter ExportAbort
+ * (an AbortController with its EventTarget costs more than the rest of a warm export).
+ */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  readonly reason?: unknown;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
 export interface PlainHttpRequest {
   /** Default POST. */
   readonly method?: 'GET' | 'POST';
@@ -23,7 +34,7 @@ export interface PlainHttpRequest {
    */
   readonly unref?: boolean;
   /** Aborting ends the request at once with the signal's reason; the connection is closed. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignalLike;
 }
 
 const MAX_IDLE_SOCKETS = 4;
@@ -169,7 +180,7 @@ export class PlainHttpClient {
   }
 }
 
-function abortError(signal: AbortSignal | undefined): Error {
+function abortError(signal: AbortSignalLike | undefined): Error {
   const reason: unknown = signal?.reason;
   return reason instanceof Error ? reason : new Error('the request was aborted');
 }

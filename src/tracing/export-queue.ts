@@ -23,6 +23,8 @@ export interface ExportQueueSettings {
 }
 
 const RESOLVED = Promise.resolve();
+// Never fires in practice (about 24 days); it only holds the event loop while ref'd.
+const KEEP_ALIVE_INTERVAL_MS = 2 ** 31 - 1;
 
 /**
  * The batch span processor's queue (its settings and export rules) over a SpanStore: spans are
@@ -35,6 +37,14 @@ export class ExportQueue {
   private readonly settings: ExportQueueSettings;
   private readonly timer: NodeJS.Timeout;
   private timerArmed = true;
+  /**
+   * Ref'd while an export is in flight, so the process waits for it as it waited for the SDK's
+   * batch processor (which ref'd a timer per export): with every other handle unref'd, a retry
+   * pause would otherwise leave the event loop empty and the runtime would exit mid-invocation.
+   * One handle, ref'd and unref'd, instead of a timer per export.
+   */
+  private readonly keepAlive: NodeJS.Timeout;
+  private exportsInFlight = 0;
   private exportingFullBatch = false;
   private stopped = false;
 
@@ -47,6 +57,8 @@ export class ExportQueue {
       this.timerArmed = false;
       void this.forceFlush();
     }, settings.scheduledDelayMs);
+    this.keepAlive = setInterval(() => undefined, KEEP_ALIVE_INTERVAL_MS);
+    this.keepAlive.unref();
   }
 
   add(span: ReadableSpan): void {
@@ -73,7 +85,7 @@ export class ExportQueue {
       };
       while (this.store.size > 0) {
         pending++;
-        this.store.exportFront(this.settings.maxExportBatchSize, answered);
+        this.exportFront(answered);
       }
       answered();
     });
@@ -83,12 +95,21 @@ export class ExportQueue {
     await this.forceFlush();
     this.stopped = true;
     clearTimeout(this.timer);
+    clearInterval(this.keepAlive);
+  }
+
+  private exportFront(done: () => void): void {
+    if (this.exportsInFlight++ === 0) this.keepAlive.ref();
+    this.store.exportFront(this.settings.maxExportBatchSize, () => {
+      if (--this.exportsInFlight === 0) this.keepAlive.unref();
+      done();
+    });
   }
 
   private exportFullBatch(): void {
     if (this.exportingFullBatch) return;
     this.exportingFullBatch = true;
-    this.store.exportFront(this.settings.maxExportBatchSize, () => {
+    this.exportFront(() => {
       this.exportingFullBatch = false;
       if (this.store.size >= this.settings.maxExportBatchSize) this.exportFullBatch();
       else if (this.store.size > 0) this.armTimer();

@@ -88,6 +88,7 @@ describe('the export queue over encoded spans', () => {
 
     // Assess
     expect(sent.map((send) => send.count)).toEqual([2]);
+    answerAll(sent);
   });
 
   it('exports what waits after the schedule delay, with one timer for the process', () => {
@@ -95,6 +96,7 @@ describe('the export queue over encoded spans', () => {
     jest.useFakeTimers();
     const { sent, provider } = pipeline({ maxQueueSize: 100, maxExportBatchSize: 100, scheduledDelayMs: 1000 });
     jest.advanceTimersByTime(1000);
+    const idleTimers = jest.getTimerCount();
 
     // Act
     provider.getTracer('t').startSpan('waiting', {}, LEAN_ROOT_CONTEXT).end();
@@ -104,7 +106,28 @@ describe('the export queue over encoded spans', () => {
     // Assess
     expect(beforeDelay).toBe(0);
     expect(sent.map((send) => send.count)).toEqual([1]);
-    expect(jest.getTimerCount()).toBe(0);
+    answerAll(sent);
+    expect(jest.getTimerCount()).toBe(idleTimers);
+  });
+
+  it('holds the event loop while an export is in flight, and only then', async () => {
+    // Prepare: the queue's timers are unref'd; only an export in flight may keep the process up
+    // (a retry pause against a refusing collector would otherwise end the runtime mid-invocation).
+    const { sent, queue, provider } = pipeline({ maxQueueSize: 100, maxExportBatchSize: 100 });
+    const refTimers = (): number => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
+    const idle = refTimers();
+    provider.getTracer('t').startSpan('in flight', {}, LEAN_ROOT_CONTEXT).end();
+
+    // Act
+    const flushed = queue.forceFlush();
+    const whileExporting = refTimers();
+    answerAll(sent);
+    await flushed;
+    const afterwards = refTimers();
+    await queue.shutdown();
+
+    // Assess
+    expect([whileExporting - idle, afterwards - idle]).toEqual([1, 0]);
   });
 
   it('resolves a flush with nothing queued at once, and one whose export fails too', async () => {
