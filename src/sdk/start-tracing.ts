@@ -68,6 +68,7 @@ export function startTracing(config: LayerConfig, resource: Resource, options: T
   const withUserProcessors = combineFlushables([{ forceFlush: flushQueue, shutdown: () => Promise.resolve() }, ...options.userProcessors]);
   const flushable: Flushable = {
     forceFlush: options.userProcessors.length === 0 ? flushQueue : withUserProcessors.forceFlush,
+    isIdle: () => options.userProcessors.length === 0 && (queue?.isIdle() ?? true),
     shutdown: async () => {
       await provider.shutdown();
       await observed?.shutdown();

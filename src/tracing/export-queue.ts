@@ -74,6 +74,11 @@ export class ExportQueue {
     else this.armTimer();
   }
 
+  /** Whether nothing waits for export. */
+  isIdle(): boolean {
+    return this.store.size === 0;
+  }
+
   /** Exports everything queued, in batches; resolves when every export has answered. */
   forceFlush(): Promise<void> {
     if (this.store.size === 0) return RESOLVED;
