@@ -3,11 +3,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LayerConfig } from '../config/index.ts';
 import { describeError, log } from '../log.ts';
+import { nodeRequire } from '../node-require.ts';
 import type { CatalogueEntry } from './catalogue-entry.ts';
 import { selectInstrumentations } from './instrumentation-settings.ts';
-import { watchFirstBuiltinImport } from './lazy-esm-builtin-hook.ts';
-import { watchFirstFetch } from './lazy-fetch-hook.ts';
-import { watchFirstRequire } from './lazy-require-hook.ts';
+import { startLazily } from './lazy-start.ts';
 
 type InstrumentationClass = new (config: Record<string, unknown>) => unknown;
 export type LoadInstrumentationClass = (entry: CatalogueEntry) => InstrumentationClass;
@@ -21,21 +20,13 @@ const loadBundledClass: LoadInstrumentationClass = (entry) => {
   return loaded.Instrumentation;
 };
 
-/** The modules whose first use starts the instrumentation, or 'now'. */
-function triggersOf(entry: CatalogueEntry): readonly string[] | 'now' {
-  // undici's instrumentation listens on diagnostics channels: started by the first fetch, or by
-  // a require of the npm undici package.
-  if (entry.name === 'undici') return ['undici'];
-  return entry.modules.length === 0 ? 'now' : entry.modules;
-}
-
 const BUNDLE_DIR = dirname(fileURLToPath(import.meta.url));
 
 /**
- * Starts each enabled instrumentation just before the function first uses what it instruments:
- * the first require() of its library, the first ES module import of a built-in it patches, or
- * (undici) the first fetch. One the function never uses costs a Map entry; those with nothing to
- * wait for (host and runtime metrics) start at once.
+ * Starts each enabled instrumentation just before the function first uses what it instruments
+ * (lazy-start.ts: the first require() or import of its library, or of a built-in it patches, or
+ * the first fetch). One the function never uses costs a Map entry; those with nothing to wait
+ * for (host and runtime metrics) start at once.
  */
 export interface StartedInstrumentations {
   readonly warnings: readonly string[];
@@ -46,10 +37,7 @@ export interface StartedInstrumentations {
 export function startInstrumentations(config: LayerConfig, loadClass: LoadInstrumentationClass = loadBundledClass): StartedInstrumentations {
   const { entries, warnings } = selectInstrumentations(config);
   const options = instrumentationOptions(config);
-  const started = new Set<string>();
   const start = (entry: CatalogueEntry): void => {
-    if (started.has(entry.name)) return;
-    started.add(entry.name);
     try {
       const Instrumentation = loadClass(entry);
       // Constructed enabled, they register their hooks and use the global tracer provider.
@@ -60,25 +48,26 @@ export function startInstrumentations(config: LayerConfig, loadClass: LoadInstru
     }
   };
   const byName = new Map(entries.map((entry) => [entry.name, entry]));
-  const startByName = (name: string): void => {
-    const entry = byName.get(name);
-    if (entry !== undefined) start(entry);
-  };
-  const pending = new Map<string, string>();
+  const targets = new Map<string, string>();
   for (const entry of entries) {
-    const targets = triggersOf(entry);
-    if (targets === 'now') start(entry);
-    else for (const target of targets) pending.set(target, entry.name);
+    // undici's instrumentation listens on diagnostics channels: started by the first fetch, or by
+    // a require or import of the npm undici package.
+    const modules = entry.name === 'undici' ? ['undici'] : entry.modules;
+    if (modules.length === 0) start(entry);
+    for (const module of modules) targets.set(module, entry.name);
   }
-  const builtinTargets = new Map(pending);
-  if (byName.has('undici')) watchFirstFetch(() => startByName('undici'));
   const runtimeDir = config.lambda.runtimeDir;
-  watchFirstRequire(pending, runtimeDir === undefined ? [BUNDLE_DIR] : [BUNDLE_DIR, runtimeDir], startByName);
-  const stopWatchingImports = watchFirstBuiltinImport(builtinTargets, (name, builtin) => {
-    startByName(name);
-    // require() is where require-in-the-middle patches a built-in: done once here, before the
-    // ES module facade copies its exports.
-    createRequire(import.meta.url)(builtin);
+  const { stopWatchingImports } = startLazily({
+    targets,
+    onFirstFetch: byName.has('undici') ? 'undici' : undefined,
+    ignoredDirs: runtimeDir === undefined ? [BUNDLE_DIR] : [BUNDLE_DIR, runtimeDir],
+    start: (name) => {
+      const entry = byName.get(name);
+      if (entry !== undefined) start(entry);
+    },
+    require: nodeRequire,
+    warn: log.warn,
+    debug: log.debug,
   });
   return { warnings, stopWatchingImports };
 }

@@ -1,4 +1,4 @@
-import { moduleNameOf } from '../../../src/instrumentations/lazy-require-hook.ts';
+import { moduleNameOf } from '../../../src/instrumentations/module-names.ts';
 import { OFF_BY_DEFAULT, selectInstrumentations } from '../../../src/instrumentations/instrumentation-settings.ts';
 import { INSTRUMENTATION_CATALOGUE } from '../../../src/instrumentations/catalogue.generated.ts';
 

@@ -1,0 +1,190 @@
+/**
+ * Real database servers from Debian's packages (installed by run.sh's install_system_packages),
+ * each started on 127.0.0.1 on a free port with its own data under a temporary directory (never
+ * the system services), and stopped with its data removed afterwards.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { connect, createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface DatabaseServer {
+  readonly host: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+const HOST = '127.0.0.1';
+const READY_TIMEOUT_MS = 30_000;
+
+/** A port that was free a moment ago (the servers take a port number, not 0). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** Every child server still running, killed if the test process exits without closing them. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+/**
+ * Starts several servers at once; if one fails, the others are stopped before the error is
+ * thrown, so that a failed setup leaves no process behind.
+ */
+export async function startAll<T extends Record<string, Promise<{ close(): Promise<void> }>>>(starts: T): Promise<{ [K in keyof T]: Awaited<T[K]> }> {
+  const names = Object.keys(starts);
+  const settled = await Promise.allSettled(Object.values(starts));
+  const failure = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failure !== undefined) {
+    await Promise.all(settled.map((result) => (result.status === 'fulfilled' ? result.value.close() : undefined)));
+    throw failure.reason;
+  }
+  return Object.fromEntries(settled.map((result, index) => [names[index], (result as PromiseFulfilledResult<unknown>).value])) as { [K in keyof T]: Awaited<T[K]> };
+}
+
+/** redis-server without persistence. */
+export async function startRedis(): Promise<DatabaseServer> {
+  const binary = requireBinary('/usr/bin/redis-server', 'redis-server');
+  const port = await freePort();
+  const child = spawn(binary, ['--port', String(port), '--bind', HOST, '--save', '', '--appendonly', 'no', '--daemonize', 'no'], { stdio: 'ignore' });
+  return serverWhenListening(child, port, 'redis-server', () => undefined);
+}
+
+/**
+ * MariaDB without system tables: `--skip-grant-tables` lets any user in without a password
+ * and spares `mariadb-install-db` (seconds of start-up).
+ */
+export async function startMariaDb(): Promise<DatabaseServer> {
+  const binary = requireBinary('/usr/sbin/mariadbd', 'mariadb-server');
+  const dir = mkdtempSync(join(tmpdir(), 'otel-lambda-mariadb-'));
+  mkdirSync(join(dir, 'data'));
+  const port = await freePort();
+  const args = [
+    '--no-defaults',
+    `--datadir=${join(dir, 'data')}`,
+    `--socket=${join(dir, 'mariadb.sock')}`,
+    `--pid-file=${join(dir, 'mariadb.pid')}`,
+    `--port=${port}`,
+    `--bind-address=${HOST}`,
+    '--skip-grant-tables',
+    '--skip-log-bin',
+    '--innodb-buffer-pool-size=8M',
+    ...(isRoot() ? ['--user=root'] : []),
+  ];
+  const child = spawn(binary, args, { stdio: 'ignore' });
+  return serverWhenListening(child, port, 'mariadbd', () => rmSync(dir, { recursive: true, force: true }));
+}
+
+/**
+ * PostgreSQL in a fresh cluster (initdb, trust authentication for the `postgres` user). The
+ * server refuses to run as root, so as root it runs as Debian's `postgres` account.
+ */
+export async function startPostgres(): Promise<DatabaseServer> {
+  const bin = postgresBinDir();
+  const dir = mkdtempSync(join(tmpdir(), 'otel-lambda-postgres-'));
+  const asUser = isRoot() ? ['runuser', '-u', 'postgres', '--'] : [];
+  if (isRoot()) chownSync(dir, uidOf('postgres'), -1);
+  const data = join(dir, 'data');
+  const initdb = run([...asUser, join(bin, 'initdb'), '-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--no-instructions']);
+  if (initdb.status !== 0) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`initdb failed (${initdb.status}): ${initdb.stderr}`);
+  }
+  const port = await freePort();
+  const [command, ...args] = [...asUser, join(bin, 'postgres'), '-D', data, '-p', String(port), '-k', dir, '-c', `listen_addresses=${HOST}`, '-c', 'fsync=off'];
+  const child = spawn(command!, args, { stdio: 'ignore' });
+  // The port opens before recovery ends; pg_isready says when connections are accepted.
+  const ready = (): boolean => run([join(bin, 'pg_isready'), '-q', '-h', HOST, '-p', String(port)]).status === 0;
+  return serverWhenListening(child, port, 'postgres', () => rmSync(dir, { recursive: true, force: true }), ready);
+}
+
+function postgresBinDir(): string {
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root) ? readdirSync(root).filter((name) => existsSync(join(root, name, 'bin', 'postgres'))) : [];
+  const newest = versions.sort((a, b) => Number(b) - Number(a))[0];
+  if (newest === undefined) throw missing('postgresql');
+  return join(root, newest, 'bin');
+}
+
+function requireBinary(path: string, debianPackage: string): string {
+  if (!existsSync(path)) throw missing(debianPackage);
+  return path;
+}
+
+function missing(debianPackage: string): Error {
+  return new Error(`${debianPackage} is not installed: ./run.sh installs it (apt-get install ${debianPackage}).`);
+}
+
+function isRoot(): boolean {
+  return process.getuid?.() === 0;
+}
+
+function uidOf(user: string): number {
+  const result = run(['id', '-u', user]);
+  if (result.status !== 0) throw new Error(`no ${user} account: ${result.stderr}`);
+  return Number(result.stdout.trim());
+}
+
+function run(commandLine: readonly string[]): { status: number | null; stdout: string; stderr: string } {
+  const [command, ...args] = commandLine;
+  const result = spawnSync(command!, args, { encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
+}
+
+/** Resolves once the server is ready (by default: its port accepts connections); rejects (and cleans up) if the server exits or never listens. */
+async function serverWhenListening(
+  child: ChildProcess,
+  port: number,
+  name: string,
+  removeData: () => void,
+  ready: () => boolean | Promise<boolean> = () => accepts(port),
+): Promise<DatabaseServer> {
+  let exitCode: number | null | undefined;
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', (code) => {
+      exitCode = code;
+      resolve();
+    });
+    child.once('error', () => {
+      exitCode = -1;
+      resolve();
+    });
+  });
+  const close = async (): Promise<void> => {
+    if (exitCode === undefined) {
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(killer);
+    }
+    removeData();
+  };
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (!(await ready())) {
+    if (exitCode !== undefined || Date.now() > deadline) {
+      await close();
+      throw new Error(`${name} did not start listening on ${HOST}:${port} (exit code ${String(exitCode)})`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return { host: HOST, port, close };
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, HOST);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
