@@ -1,8 +1,9 @@
 import Module from 'node:module';
 import { routeImportedCommonJs } from './lazy-imported-commonjs-hook.ts';
 import { watchFirstFetch } from './lazy-fetch-hook.ts';
-import { hasModuleHooks, watchFirstBuiltinImport } from './lazy-import-hook.ts';
+import { ES_MODULE_EVALUATED, hasModuleHooks, watchImports } from './lazy-import-hook.ts';
 import { watchFirstRequire } from './lazy-require-hook.ts';
+import { moduleNameOf } from './module-names.ts';
 
 /** How the function first reached a watched module. */
 export type LoadStyle = 'require' | 'import' | 'import-commonjs' | 'fetch';
@@ -28,6 +29,11 @@ export interface LazyStartOptions {
   /** require() as the layer calls it, through `Module.prototype.require` (and so require-in-the-middle). */
   readonly require: (id: string) => unknown;
   /** Reports what could not be done (a patch that threw); the library is still handed out. */
+  /**
+   * Patches the ES module build of a package (`import` resolved to an ES module file, not a
+   * wrapper around the package's CommonJS core) once the module's body has run.
+   */
+  readonly patchEsModule: (instrumentation: string, module: string, namespace: Readonly<Record<string, unknown>>, url: string) => void;
   readonly warn: (message: string) => void;
   readonly debug: (message: string) => void;
 }
@@ -78,12 +84,14 @@ export function startLazily(options: LazyStartOptions): LazyStart {
   }
 
   const packages = new Map([...targets].filter(([module]) => !Module.isBuiltin(module)));
-  const reported = new Set<string>();
+  // Packages whose CommonJS files an import reached: their ES module entry is a wrapper around
+  // that core (pg's esm/index.mjs), already patched through require().
+  const importedCommonJs = new Set<string>();
   routeImportedCommonJs(packages, {
     onImport(instrumentation, packageName, filename) {
       firstUse({ instrumentation, module: packageName, style: 'import-commonjs' });
-      if (!reported.has(packageName)) {
-        reported.add(packageName);
+      if (!importedCommonJs.has(packageName)) {
+        importedCommonJs.add(packageName);
         options.debug(`${packageName} imported from an ES module (${filename}): loaded through require() so that instrumentation ${instrumentation} patches it.`);
       }
     },
@@ -93,18 +101,44 @@ export function startLazily(options: LazyStartOptions): LazyStart {
     },
   });
 
+  const esModuleEntries = new Map<string, string>();
+  (globalThis as Record<symbol, unknown>)[ES_MODULE_EVALUATED] = (url: string, namespace: Readonly<Record<string, unknown>>): void => {
+    const module = esModuleEntries.get(url);
+    const instrumentation = module === undefined ? undefined : targets.get(module);
+    if (module === undefined || instrumentation === undefined) return;
+    esModuleEntries.delete(url);
+    if (importedCommonJs.has(moduleNameOf(module))) return;
+    try {
+      options.patchEsModule(instrumentation, module, namespace, url);
+    } catch (error) {
+      options.warn(`instrumentation ${instrumentation} failed to patch the ES module build of ${module} (${error instanceof Error ? error.message : String(error)}); ${module} works, untraced.`);
+    }
+  };
+
   const builtins = [...targets.keys()].filter((module) => Module.isBuiltin(module));
-  if (builtins.length > 0 && !hasModuleHooks()) {
-    options.debug('this Node.js has no module.registerHooks (22.15 and later): ES module imports of built-ins (node:http) start no instrumentation; require() and fetch still do.');
+  if (!hasModuleHooks()) {
+    options.debug('this Node.js has no module.registerHooks (22.15 and later): ES module imports of built-ins (node:http) and ES module builds of libraries start no instrumentation; require(), imported CommonJS packages and fetch still do.');
   }
-  const stopWatchingImports = watchFirstBuiltinImport(builtins, options.ignoredDirs, (builtin) => {
-    const instrumentation = targets.get(builtin);
-    if (instrumentation === undefined) return;
-    firstUse({ instrumentation, module: builtin, style: 'import' });
-    // require() is where require-in-the-middle patches a built-in: done once here, before the
-    // ES module facade copies its exports.
-    options.require(builtin);
+  const stopWatchingImports = watchImports({
+    builtins,
+    packages: new Set(packages.keys()),
+    ignoredDirs: options.ignoredDirs,
+    onFirstBuiltinImport(builtin) {
+      const instrumentation = targets.get(builtin);
+      if (instrumentation === undefined) return;
+      firstUse({ instrumentation, module: builtin, style: 'import' });
+      // require() is where require-in-the-middle patches a built-in: done once here, before the
+      // ES module facade copies its exports.
+      options.require(builtin);
+    },
+    onEsModuleEntry(module, url) {
+      const instrumentation = targets.get(module);
+      if (instrumentation === undefined) return;
+      esModuleEntries.set(url, module);
+      firstUse({ instrumentation, module, style: 'import' });
+    },
   });
   return { stopWatchingImports };
 }
+
 

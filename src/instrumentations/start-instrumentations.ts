@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,18 +8,25 @@ import { nodeRequire } from '../node-require.ts';
 import type { CatalogueEntry } from './catalogue-entry.ts';
 import { selectInstrumentations } from './instrumentation-settings.ts';
 import { startLazily } from './lazy-start.ts';
+import { packageOfFile } from './module-names.ts';
+import { patchEsModule, type PatchableInstrumentation, type Satisfies } from './patch-es-module.ts';
 
 type InstrumentationClass = new (config: Record<string, unknown>) => unknown;
-export type LoadInstrumentationClass = (entry: CatalogueEntry) => InstrumentationClass;
+
+/** What an instrumentation's entry file exports (layer-build/build.mjs). */
+export interface InstrumentationModule {
+  readonly Instrumentation: InstrumentationClass;
+  /** @opentelemetry/instrumentation's version-range check, for patching ES module builds. */
+  readonly satisfies: Satisfies;
+}
+export type LoadInstrumentation = (entry: CatalogueEntry) => InstrumentationModule;
 
 /**
  * The bundle holds one entry file per instrumentation (layer-build/build.mjs), sharing chunks
  * with the rest of the layer; loading one is a synchronous require() of that ES module.
  */
-const loadBundledClass: LoadInstrumentationClass = (entry) => {
-  const loaded = createRequire(import.meta.url)(join(BUNDLE_DIR, 'instrumentations', `${entry.name}.mjs`)) as { Instrumentation: InstrumentationClass };
-  return loaded.Instrumentation;
-};
+const loadBundled: LoadInstrumentation = (entry) =>
+  createRequire(import.meta.url)(join(BUNDLE_DIR, 'instrumentations', `${entry.name}.mjs`)) as InstrumentationModule;
 
 const BUNDLE_DIR = dirname(fileURLToPath(import.meta.url));
 
@@ -34,14 +42,15 @@ export interface StartedInstrumentations {
   readonly stopWatchingImports: () => void;
 }
 
-export function startInstrumentations(config: LayerConfig, loadClass: LoadInstrumentationClass = loadBundledClass): StartedInstrumentations {
+export function startInstrumentations(config: LayerConfig, load: LoadInstrumentation = loadBundled): StartedInstrumentations {
   const { entries, warnings } = selectInstrumentations(config);
   const options = instrumentationOptions(config);
+  const started = new Map<string, { instance: unknown; satisfies: Satisfies }>();
   const start = (entry: CatalogueEntry): void => {
     try {
-      const Instrumentation = loadClass(entry);
+      const { Instrumentation, satisfies } = load(entry);
       // Constructed enabled, they register their hooks and use the global tracer provider.
-      new Instrumentation(options[entry.name] ?? {});
+      started.set(entry.name, { instance: new Instrumentation(options[entry.name] ?? {}), satisfies });
       log.debug(`instrumentation ${entry.name} started${entry.modules.length > 0 ? ` (for ${entry.modules.join(', ')})` : ''}.`);
     } catch (error) {
       log.warn(`instrumentation ${entry.name} could not start (${describeError(error)}); the function runs without it.`);
@@ -66,10 +75,29 @@ export function startInstrumentations(config: LayerConfig, loadClass: LoadInstru
       if (entry !== undefined) start(entry);
     },
     require: nodeRequire,
+    patchEsModule: (name, module, namespace, url) => {
+      const instrumentation = started.get(name);
+      if (instrumentation === undefined) return;
+      const { patched, unapplied } = patchEsModule(instrumentation.instance as PatchableInstrumentation, module, namespace, packageVersionAt(url), instrumentation.satisfies);
+      if (patched) log.debug(`instrumentation ${name} patched the ES module build of ${module} (${url}).`);
+      if (unapplied.length > 0) log.debug(`instrumentation ${name} replaced export(s) ${unapplied.join(', ')} of the ES module build of ${module}; an ES module's exports cannot be replaced from outside, so importers keep the originals.`);
+    },
     warn: log.warn,
     debug: log.debug,
   });
   return { warnings, stopWatchingImports };
+}
+
+/** The version in the package.json of the package a module URL belongs to (undefined if unreadable). */
+function packageVersionAt(url: string): string | undefined {
+  const found = packageOfFile(fileURLToPath(url));
+  if (found === undefined) return undefined;
+  try {
+    const { version } = JSON.parse(readFileSync(join(found.dir, 'package.json'), 'utf8')) as { version?: unknown };
+    return typeof version === 'string' ? version : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Settings of individual instrumentations that Lambda calls for. */

@@ -5,6 +5,8 @@
  * handler, dynamic import() from a "type": "module" handler, and an esbuild ES module bundle
  * with packages left external: each style must give the same client spans, children of the
  * invocation span. Real PostgreSQL, MariaDB and Redis on loopback; MongoDB through a wire stub.
+ * And a dual package whose import resolves to its ES module build (openai), traced as its
+ * CommonJS build is.
  */
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +23,7 @@ import { HANDLER_FIXTURES } from '../support/paths.ts';
 jest.setTimeout(120_000);
 
 const FIXTURE = join(HANDLER_FIXTURES, 'db-clients');
+const OPENAI_FIXTURE = join(HANDLER_FIXTURES, 'openai-client');
 
 interface Servers {
   postgres: DatabaseServer;
@@ -28,7 +31,18 @@ interface Servers {
   redis: DatabaseServer;
   mongo: MongoWireStub;
   http: LocalHttpServer;
+  openai: LocalHttpServer;
 }
+
+/** What OpenAI's chat completions API answers (https://platform.openai.com/docs/api-reference/chat/object). */
+const CHAT_COMPLETION = {
+  id: 'chatcmpl-1',
+  object: 'chat.completion',
+  created: 1_767_225_600,
+  model: 'gpt-4o-mini',
+  choices: [{ index: 0, message: { role: 'assistant', content: 'hello' }, finish_reason: 'stop' }],
+  usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 },
+};
 
 let servers: Servers;
 let receiver: OtlpReceiver;
@@ -41,11 +55,18 @@ beforeAll(async () => {
   writeFileSync(join(bundleDir, 'package.json'), JSON.stringify({ type: 'module' }));
   symlinkSync(join(FIXTURE, 'node_modules'), join(bundleDir, 'node_modules'));
   receiver = await startOtlpReceiver();
-  servers = await startAll({ postgres: startPostgres(), mariadb: startMariaDb(), redis: startRedis(), mongo: startMongoWireStub(), http: startLocalHttpServer({ inStock: 3 }) });
+  servers = await startAll({
+    postgres: startPostgres(),
+    mariadb: startMariaDb(),
+    redis: startRedis(),
+    mongo: startMongoWireStub(),
+    http: startLocalHttpServer({ inStock: 3 }),
+    openai: startLocalHttpServer(CHAT_COMPLETION),
+  });
 });
 
 afterAll(async () => {
-  await Promise.all([servers?.postgres.close(), servers?.mariadb.close(), servers?.redis.close(), servers?.mongo.close(), servers?.http.close(), receiver?.close()]);
+  await Promise.all([...Object.values(servers ?? {}).map((server: { close(): Promise<void> }) => server.close()), receiver?.close()]);
   if (bundleDir !== undefined) rmSync(bundleDir, { recursive: true, force: true });
 });
 
@@ -114,5 +135,29 @@ describe.each(RUNTIME_COMBINATIONS)('client libraries on Node $node with aws-lam
     const [invocation] = invocationSpansOf(spans, result.requestId);
     expect(invocation).toBeDefined();
     expect(clientChildrenOf(spans, invocation!).map(summarizeClientSpan).sort(byName)).toEqual(expectedSpans(servers));
+  });
+});
+
+describe.each(RUNTIME_COMBINATIONS)('the ES module build of a dual package on Node $node with aws-lambda-ric $ric', ({ node, ric }) => {
+  it.each([
+    { build: 'CommonJS build, required', handler: 'require-openai.handler' },
+    { build: 'ES module build, imported', handler: 'import-openai.handler' },
+  ])('is traced like its CommonJS build: openai, $build', async ({ build: which, handler }) => {
+    const functionName = `openai-${which.replace(/\W+/g, '-')}-node${node}-${ric}`;
+
+    const result = await withFunction(
+      startWithLayer({ node, ric, taskRoot: OPENAI_FIXTURE, handler, functionName, timeoutMs: 30_000, env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } }),
+      (fn) => fn.invoke({ baseURL: `${servers.openai.url}/v1` }),
+    );
+
+    expect(result.status).toBe('success');
+    expect(JSON.parse(result.body!.toString())).toEqual({ answer: 'hello' });
+    const spans = receiver.spans();
+    const [invocation] = invocationSpansOf(spans, result.requestId);
+    expect(invocation).toBeDefined();
+    const chats = clientChildrenOf(spans, invocation!);
+    expect(chats.map(summarizeClientSpan)).toEqual([{ name: 'chat gpt-4o-mini', system: 'openai', serverPort: Number(new URL(servers.openai.url).port), request: undefined }]);
+    // The client's own fetch, under the chat span.
+    expect(clientChildrenOf(spans, chats[0]!).map(summarizeClientSpan)).toEqual([{ name: 'POST', system: 'http', serverPort: Number(new URL(servers.openai.url).port), request: '/v1/chat/completions' }]);
   });
 });

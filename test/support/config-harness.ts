@@ -144,7 +144,7 @@ export function isHttpClientSpan(span: DecodedSpan): boolean {
 /** A client span reduced to what stays the same whichever way its library was loaded. */
 export interface ClientSpanSummary {
   readonly name: string;
-  /** The database system (`db.system.name`, or the older `db.system`), or `http` for an HTTP client span. */
+  /** The database system (`db.system.name`, or the older `db.system`), the generative AI provider (`gen_ai.provider.name`, or the older `gen_ai.system`), or `http` for an HTTP client span. */
   readonly system: string;
   /** The server's port (`server.port`, or the older `net.peer.port`). */
   readonly serverPort: number | undefined;
@@ -154,7 +154,7 @@ export interface ClientSpanSummary {
 
 export function summarizeClientSpan(span: DecodedSpan): ClientSpanSummary {
   const attributes = span.attributes;
-  const database = attributes['db.system.name'] ?? attributes['db.system'];
+  const database = attributes['db.system.name'] ?? attributes['db.system'] ?? attributes['gen_ai.provider.name'] ?? attributes['gen_ai.system'];
   const method = attributes['http.request.method'] ?? attributes['http.method'];
   const port = attributes['server.port'] ?? attributes['net.peer.port'];
   const request = attributes['db.query.text'] ?? attributes['db.statement'] ?? attributes['url.path'] ?? attributes['http.target'];
