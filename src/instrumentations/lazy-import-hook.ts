@@ -31,6 +31,8 @@ export interface ImportWatch {
    * that calls `globalThis[ES_MODULE_EVALUATED](url, namespace)` once its body has run.
    */
   onEsModuleEntry(module: string, url: string): void;
+  /** `import '<module>'` resolved to a file that is not an ES module (a CommonJS package). */
+  onCommonJsEntry(module: string, url: string): void;
 }
 
 /**
@@ -84,9 +86,12 @@ export function watchImports(watch: ImportWatch): () => void {
         return nextResolve(specifier, context);
       }
       const resolved = nextResolve(specifier, context);
-      if (resolved.url.startsWith('file:') && (resolved.format === 'module' || resolved.url.endsWith('.mjs'))) {
+      if (!resolved.url.startsWith('file:')) return resolved;
+      if (resolved.format === 'module' || resolved.url.endsWith('.mjs')) {
         entries.set(resolved.url, specifier);
         watch.onEsModuleEntry(specifier, resolved.url);
+      } else {
+        watch.onCommonJsEntry(specifier, resolved.url);
       }
       return resolved;
     },

@@ -62,19 +62,57 @@ export function routeImportedCommonJs(targets: ReadonlyMap<string, string>, owne
   return restore;
 }
 
+/*
+ * Why the file is loaded into a module object of its own, not into the cache entry the ES module
+ * loader made for it (and reads the exports from): Node 22's `Module.prototype.load` keeps a
+ * private snapshot of a module's exports as it finishes loading, and its ES module loader hands
+ * importers that snapshot in preference to `module.exports` (lib/internal/modules/cjs/loader.js
+ * and esm/translators.js in Node 22; Node 24 reads `module.exports`). The snapshot would be
+ * taken before require-in-the-middle patches; an entry that never ran has none, so the
+ * exports put into it are the ones importers get, on both lines. The unit test of this hook
+ * fails on a Node that changes this.
+ */
 function loadThroughRequire(loader: ModuleLoader, filename: string, owner: ImportedCommonJs, onPatchError: (error: unknown) => void): unknown {
+  const entry = loader._cache[filename];
+  const ownEntry = entry !== undefined && !entry.loaded;
+  if (ownEntry) delete loader._cache[filename];
   let exports: unknown;
   try {
     exports = owner.requireFile(filename);
   } catch (error) {
-    const entry = loader._cache[filename];
+    const loaded = loader._cache[filename];
     // The file itself failed: the importer gets exactly that error, as it would without the layer.
-    if (entry?.loaded !== true) throw error;
+    if (loaded?.loaded !== true) throw error;
     // The file loaded and the patch failed (require-in-the-middle calls patches unguarded).
     onPatchError(error);
-    return entry.exports;
+    exports = loaded.exports;
   }
-  const entry = loader._cache[filename];
-  if (entry !== undefined && entry.exports !== exports) entry.exports = exports;
+  if (ownEntry) {
+    entry.exports = exports;
+    entry.loaded = true;
+  }
   return exports;
+}
+
+/**
+ * For a CommonJS file already loaded by require() that an `import` now reaches: the ES module
+ * loader takes the exports from the cache entry (Node 22: from its snapshot), which hold what
+ * the file set, while require-in-the-middle handed requirers its patched exports (a different
+ * object when the patch returns one, as pino's and bunyan's do). Then the cache entry is
+ * replaced by one that never ran, holding the patched exports (require() of the loaded file
+ * returns them from require-in-the-middle's cache). A file not yet loaded is left alone: its load
+ * goes through `Module._load`, where `routeImportedCommonJs` serves it.
+ */
+export function alignLoadedExports(filename: string, requireFile: (filename: string) => unknown): void {
+  const loader = Module as unknown as ModuleLoader;
+  const entry = loader._cache[filename];
+  if (entry?.loaded !== true) return;
+  const exports = requireFile(filename);
+  if (exports === entry.exports) return;
+  const replacement = new Module(filename) as unknown as CachedModule & { filename: string; paths: unknown };
+  replacement.filename = filename;
+  replacement.paths = (entry as unknown as { paths: unknown }).paths;
+  replacement.exports = exports;
+  replacement.loaded = true;
+  loader._cache[filename] = replacement;
 }

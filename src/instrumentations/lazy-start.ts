@@ -1,5 +1,6 @@
 import Module from 'node:module';
-import { routeImportedCommonJs } from './lazy-imported-commonjs-hook.ts';
+import { fileURLToPath } from 'node:url';
+import { alignLoadedExports, routeImportedCommonJs } from './lazy-imported-commonjs-hook.ts';
 import { watchFirstFetch } from './lazy-fetch-hook.ts';
 import { ES_MODULE_EVALUATED, hasModuleHooks, watchImports } from './lazy-import-hook.ts';
 import { watchFirstRequire } from './lazy-require-hook.ts';
@@ -136,6 +137,9 @@ export function startLazily(options: LazyStartOptions): LazyStart {
       if (instrumentation === undefined) return;
       esModuleEntries.set(url, module);
       firstUse({ instrumentation, module, style: 'import' });
+    },
+    onCommonJsEntry(_module, url) {
+      alignLoadedExports(fileURLToPath(url), options.require);
     },
   });
   return { stopWatchingImports };

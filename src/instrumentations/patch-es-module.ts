@@ -1,6 +1,9 @@
-/** The parts of an OpenTelemetry `InstrumentationBase` this file uses (its public API). */
+/** The parts of an OpenTelemetry `InstrumentationBase` this file uses. */
 export interface PatchableInstrumentation {
+  /** Public, but builds new definitions on each call (it runs `init()` again). */
   getModuleDefinitions(): readonly ModuleDefinition[];
+  /** The instance's own definitions, the ones its require hook patches with (`InstrumentationBase._modules`). */
+  readonly _modules?: readonly ModuleDefinition[];
 }
 
 /** `InstrumentationModuleDefinition` of @opentelemetry/instrumentation, as far as read here. */
@@ -44,7 +47,10 @@ export function patchEsModule(
   const view: Record<string, unknown> = Object.create(null, { [Symbol.toStringTag]: { value: 'Module' } }) as Record<string, unknown>;
   for (const key of Object.keys(namespace)) view[key] = namespace[key];
   let patched = false;
-  for (const definition of instrumentation.getModuleDefinitions()) {
+  // The instance's own definitions where it has them, so that its bookkeeping (moduleExports,
+  // moduleVersion) is what its require path would have left.
+  const definitions = Array.isArray(instrumentation._modules) ? instrumentation._modules : instrumentation.getModuleDefinitions();
+  for (const definition of definitions) {
     if (definition.name !== moduleName || typeof definition.patch !== 'function') continue;
     if (!isSupported(definition, version, satisfies)) continue;
     definition.moduleVersion = version;
