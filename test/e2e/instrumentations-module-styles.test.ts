@@ -6,14 +6,14 @@
  * with packages left external: each style must give the same client spans, children of the
  * invocation span. Real PostgreSQL, MariaDB and Redis on loopback; MongoDB through a wire stub.
  * And a dual package whose import resolves to its ES module build (openai), traced as its
- * CommonJS build is.
+ * CommonJS build is; and pino, whose instrumentation returns a new exports object.
  */
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { startOtlpReceiver, type OtlpReceiver } from '../sandbox/index.ts';
-import { clientChildrenOf, invocationSpansOf, summarizeClientSpan, type ClientSpanSummary } from '../support/config-harness.ts';
+import { clientChildrenOf, invocationSpansOf, outputLines, summarizeClientSpan, type ClientSpanSummary } from '../support/config-harness.ts';
 import { startAll, startMariaDb, startPostgres, startRedis, type DatabaseServer } from '../support/database-servers.ts';
 import { RUNTIME_COMBINATIONS, startWithLayer, withFunction } from '../support/layer-function.ts';
 import { startLocalHttpServer, type LocalHttpServer } from '../support/local-http-server.ts';
@@ -24,6 +24,7 @@ jest.setTimeout(120_000);
 
 const FIXTURE = join(HANDLER_FIXTURES, 'db-clients');
 const OPENAI_FIXTURE = join(HANDLER_FIXTURES, 'openai-client');
+const PINO_FIXTURE = join(HANDLER_FIXTURES, 'pino-logger');
 
 interface Servers {
   postgres: DatabaseServer;
@@ -159,5 +160,27 @@ describe.each(RUNTIME_COMBINATIONS)('the ES module build of a dual package on No
     expect(chats.map(summarizeClientSpan)).toEqual([{ name: 'chat gpt-4o-mini', system: 'openai', serverPort: Number(new URL(servers.openai.url).port), request: undefined }]);
     // The client's own fetch, under the chat span.
     expect(clientChildrenOf(spans, chats[0]!).map(summarizeClientSpan)).toEqual([{ name: 'POST', system: 'http', serverPort: Number(new URL(servers.openai.url).port), request: '/v1/chat/completions' }]);
+  });
+});
+
+describe.each(RUNTIME_COMBINATIONS)('a library whose instrumentation returns new exports on Node $node with aws-lambda-ric $ric', ({ node, ric }) => {
+  it.each([
+    { style: 'required', handler: 'require-pino.handler' },
+    { style: 'imported', handler: 'import-pino.handler' },
+  ])('puts the invocation’s trace context into pino’s log lines: pino $style', async ({ style, handler }) => {
+    const functionName = `pino-${style}-node${node}-${ric}`;
+
+    const { result, logs } = await withFunction(
+      startWithLayer({ node, ric, taskRoot: PINO_FIXTURE, handler, functionName, timeoutMs: 30_000, env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } }),
+      async (fn) => ({ result: await fn.invoke({}), logs: fn.logs }),
+    );
+
+    expect(result.status).toBe('success');
+    const [invocation] = invocationSpansOf(receiver.spans(), result.requestId);
+    expect(invocation).toBeDefined();
+    const logged = outputLines(logs, 'stdout')
+      .filter((line) => line.includes('order handled'))
+      .map((line) => JSON.parse(line.slice(line.indexOf('{'))) as Record<string, unknown>);
+    expect(logged).toEqual([expect.objectContaining({ msg: 'order handled', order: 42, trace_id: invocation!.traceId, span_id: invocation!.spanId })]);
   });
 });
