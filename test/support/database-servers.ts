@@ -83,25 +83,26 @@ export async function startMariaDb(): Promise<DatabaseServer> {
 
 /**
  * PostgreSQL in a fresh cluster (initdb, trust authentication for the `postgres` user). The
- * server refuses to run as root, so as root it runs as Debian's `postgres` account.
+ * server refuses to run as root, so as root it runs as Debian's `postgres` account (spawned with
+ * that uid directly, so that signals reach the server itself). Stopped with SIGINT, its "fast"
+ * shutdown: SIGTERM's "smart" one would wait for every client to leave.
  */
 export async function startPostgres(): Promise<DatabaseServer> {
   const bin = postgresBinDir();
   const dir = mkdtempSync(join(tmpdir(), 'otel-lambda-postgres-'));
-  const asUser = isRoot() ? ['runuser', '-u', 'postgres', '--'] : [];
-  if (isRoot()) chownSync(dir, uidOf('postgres'), -1);
+  const account = isRoot() ? accountOf('postgres') : {};
+  if (account.uid !== undefined) chownSync(dir, account.uid, account.gid ?? -1);
   const data = join(dir, 'data');
-  const initdb = run([...asUser, join(bin, 'initdb'), '-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--no-instructions']);
+  const initdb = run([join(bin, 'initdb'), '-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--no-instructions'], account);
   if (initdb.status !== 0) {
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`initdb failed (${initdb.status}): ${initdb.stderr}`);
   }
   const port = await freePort();
-  const [command, ...args] = [...asUser, join(bin, 'postgres'), '-D', data, '-p', String(port), '-k', dir, '-c', `listen_addresses=${HOST}`, '-c', 'fsync=off'];
-  const child = spawn(command!, args, { stdio: 'ignore' });
+  const child = spawn(join(bin, 'postgres'), ['-D', data, '-p', String(port), '-k', dir, '-c', `listen_addresses=${HOST}`, '-c', 'fsync=off'], { stdio: 'ignore', ...account });
   // The port opens before recovery ends; pg_isready says when connections are accepted.
   const ready = (): boolean => run([join(bin, 'pg_isready'), '-q', '-h', HOST, '-p', String(port)]).status === 0;
-  return serverWhenListening(child, port, 'postgres', () => rmSync(dir, { recursive: true, force: true }), ready);
+  return serverWhenListening(child, port, 'postgres', () => rmSync(dir, { recursive: true, force: true }), ready, 'SIGINT');
 }
 
 function postgresBinDir(): string {
@@ -125,15 +126,16 @@ function isRoot(): boolean {
   return process.getuid?.() === 0;
 }
 
-function uidOf(user: string): number {
-  const result = run(['id', '-u', user]);
-  if (result.status !== 0) throw new Error(`no ${user} account: ${result.stderr}`);
-  return Number(result.stdout.trim());
+function accountOf(user: string): { uid?: number; gid?: number } {
+  const uid = run(['id', '-u', user]);
+  const gid = run(['id', '-g', user]);
+  if (uid.status !== 0 || gid.status !== 0) throw new Error(`no ${user} account (the postgresql package creates it): ${uid.stderr}`);
+  return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
 }
 
-function run(commandLine: readonly string[]): { status: number | null; stdout: string; stderr: string } {
+function run(commandLine: readonly string[], account: { uid?: number; gid?: number } = {}): { status: number | null; stdout: string; stderr: string } {
   const [command, ...args] = commandLine;
-  const result = spawnSync(command!, args, { encoding: 'utf8' });
+  const result = spawnSync(command!, args, { encoding: 'utf8', ...account });
   return { status: result.status, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
 }
 
@@ -144,6 +146,7 @@ async function serverWhenListening(
   name: string,
   removeData: () => void,
   ready: () => boolean | Promise<boolean> = () => accepts(port),
+  stopSignal: NodeJS.Signals = 'SIGTERM',
 ): Promise<DatabaseServer> {
   let exitCode: number | null | undefined;
   running.add(child);
@@ -160,7 +163,7 @@ async function serverWhenListening(
   });
   const close = async (): Promise<void> => {
     if (exitCode === undefined) {
-      child.kill('SIGTERM');
+      child.kill(stopSignal);
       const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
       await exited;
       clearTimeout(killer);
