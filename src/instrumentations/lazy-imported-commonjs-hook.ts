@@ -7,7 +7,7 @@ interface CachedModule {
 }
 
 interface ModuleLoader {
-  _load(request: string, parent: unknown, isMain: boolean): unknown;
+  _load(request: string, parent: unknown, isMain: boolean, options?: unknown): unknown;
   _cache: Record<string, CachedModule | undefined>;
 }
 
@@ -47,14 +47,15 @@ export function routeImportedCommonJs(targets: ReadonlyMap<string, string>, owne
   const restore = (): void => {
     if (loader._load === routingLoad) loader._load = originalLoad;
   };
-  function routingLoad(this: unknown, request: string, parent: unknown): unknown {
+  // Named parameters rather than `arguments`: the interpreter would allocate an arguments object
+  // on every require(). Node passes at most four (its internal options after isMain).
+  function routingLoad(this: unknown, request: string, parent: unknown, isMain: boolean, options: unknown): unknown {
     if (parent !== undefined || typeof request !== 'string' || request.charCodeAt(0) !== 47 /* '/' */) {
-      // Passes every argument on (Node adds internal options after isMain).
-      return originalLoad.apply(this, arguments as unknown as [string, unknown, boolean]);
+      return originalLoad.call(this, request, parent, isMain, options);
     }
     const found = packageOfFile(request);
     const instrumentation = found === undefined ? undefined : targets.get(found.name);
-    if (found === undefined || instrumentation === undefined) return originalLoad.apply(this, arguments as unknown as [string, unknown, boolean]);
+    if (found === undefined || instrumentation === undefined) return originalLoad.call(this, request, parent, isMain, options);
     owner.onImport(instrumentation, found.name, request);
     return loadThroughRequire(loader, request, owner, (error) => owner.onPatchError(instrumentation, found.name, error));
   }
