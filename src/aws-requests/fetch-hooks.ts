@@ -1,6 +1,7 @@
 import type { Span } from '@opentelemetry/api';
 import { subscribe } from 'node:diagnostics_channel';
 import { isAwsSigned } from './aws-signed.ts';
+import { guarded } from './guarded.ts';
 import { loadBundledRecogniser, type LoadRecogniser } from './load-recogniser.ts';
 
 /** What @opentelemetry/instrumentation-undici hands its hooks (undici's request, as on its diagnostics channels). */
@@ -34,13 +35,16 @@ export function awsFetchHooks(load: LoadRecogniser = loadBundledRecogniser): Und
     awaitingBody.set(request, observe);
     if (listening) return;
     listening = true;
-    subscribe('undici:request:bodyChunkSent', (message) => {
-      const { request: sent, chunk } = message as { request: object; chunk: unknown };
-      const pending = awaitingBody.get(sent);
-      if (pending === undefined) return;
-      awaitingBody.delete(sent);
-      pending(chunk);
-    });
+    subscribe(
+      'undici:request:bodyChunkSent',
+      guarded((message: unknown) => {
+        const { request: sent, chunk } = message as { request: object; chunk: unknown };
+        const pending = awaitingBody.get(sent);
+        if (pending === undefined) return;
+        awaitingBody.delete(sent);
+        pending(chunk);
+      }),
+    );
   };
   return {
     requestHook(span, request) {

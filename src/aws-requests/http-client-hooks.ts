@@ -1,6 +1,7 @@
 import type { Span } from '@opentelemetry/api';
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import { isAwsSigned } from './aws-signed.ts';
+import { guarded } from './guarded.ts';
 import { loadBundledRecogniser, type LoadRecogniser } from './load-recogniser.ts';
 import type { OutgoingRequestView } from './recognise-aws-request.ts';
 
@@ -33,10 +34,13 @@ export function awsHttpClientHooks(load: LoadRecogniser = loadBundledRecogniser)
       awsSpans.add(span);
       recogniser.describeAwsCall(span, call);
       if (call.operationInBody) {
-        recogniser.onFirstBodyChunk(client, (chunk) => {
-          const action = recogniser.actionOfFormBody(chunk);
-          if (action !== undefined) recogniser.describeAwsCall(span, { ...call, operation: action });
-        });
+        recogniser.onFirstBodyChunk(
+          client,
+          guarded((chunk: unknown) => {
+            const action = recogniser.actionOfFormBody(chunk);
+            if (action !== undefined) recogniser.describeAwsCall(span, { ...call, operation: action });
+          }),
+        );
       }
     },
     responseHook(span, response) {

@@ -1,6 +1,7 @@
 import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
 import { subscribe } from 'node:diagnostics_channel';
 import { isAwsSigned } from './aws-signed.ts';
+import { guarded } from './guarded.ts';
 import { loadBundledRecogniser, type LoadRecogniser } from './load-recogniser.ts';
 
 type Http2Headers = Readonly<Record<string, string | string[] | number | undefined>>;
@@ -24,7 +25,7 @@ export const HTTP2_SCOPE = 'otel-lambda-layer/aws-requests';
 export function traceAwsCallsOverHttp2(load: LoadRecogniser = loadBundledRecogniser): void {
   let tracer: Tracer | undefined;
   const spans = new WeakMap<object, Span>();
-  subscribe('http2.client.stream.created', (message) => {
+  const onCreated = guarded((message: unknown) => {
     const { stream, headers } = message as StreamMessage;
     if (!isAwsSigned(headers['authorization'])) return;
     const authority = text(headers[':authority']) ?? '';
@@ -46,7 +47,7 @@ export function traceAwsCallsOverHttp2(load: LoadRecogniser = loadBundledRecogni
       span.end();
     });
   });
-  subscribe('http2.client.stream.finish', (message) => {
+  const onFinish = guarded((message: unknown) => {
     const { stream, headers } = message as StreamMessage;
     const span = spans.get(stream);
     if (span === undefined) return;
@@ -58,7 +59,7 @@ export function traceAwsCallsOverHttp2(load: LoadRecogniser = loadBundledRecogni
       span.setStatus({ code: SpanStatusCode.ERROR });
     }
   });
-  subscribe('http2.client.stream.error', (message) => {
+  const onError = guarded((message: unknown) => {
     const { stream, error } = message as { stream: object; error: unknown };
     const span = spans.get(stream);
     if (span === undefined) return;
@@ -66,6 +67,9 @@ export function traceAwsCallsOverHttp2(load: LoadRecogniser = loadBundledRecogni
     span.recordException(exception);
     span.setStatus({ code: SpanStatusCode.ERROR, message: exception.message });
   });
+  subscribe('http2.client.stream.created', onCreated);
+  subscribe('http2.client.stream.finish', onFinish);
+  subscribe('http2.client.stream.error', onError);
 }
 
 function text(value: string | string[] | number | undefined): string | undefined {
@@ -78,15 +82,20 @@ function hostOf(authority: string): string {
   return colon === -1 || authority.endsWith(']') ? authority : authority.slice(0, colon);
 }
 
-/** What the http instrumentation writes on its client spans (stable HTTP semantic conventions). */
+/**
+ * The stable HTTP client attributes the http instrumentation writes too, but for the query
+ * string, left out of `url.full`: its values (upload ids, prefixes, continuation tokens) are the
+ * call's input.
+ */
 function httpAttributes(method: string, scheme: string, authority: string, path: string): Attributes {
   const colon = authority.lastIndexOf(':');
   const port = colon === -1 || authority.endsWith(']') ? (scheme === 'http' ? 80 : 443) : Number(authority.slice(colon + 1));
+  const query = path.indexOf('?');
   return {
     'http.request.method': method,
     'server.address': hostOf(authority),
     'server.port': port,
-    'url.full': `${scheme}://${authority}${path}`,
+    'url.full': `${scheme}://${authority}${query === -1 ? path : path.slice(0, query)}`,
     'network.protocol.version': '2',
   };
 }

@@ -14,7 +14,8 @@ interface Route {
   readonly rank: number;
 }
 
-const parsedRoutes = new Map<string, readonly Route[]>();
+/** Per service, per method, most specific first. */
+const parsedRoutes = new Map<string, ReadonlyMap<string, readonly Route[]>>();
 
 /** Whether the service's operations are told apart by REST routes (rest-routes.generated.ts). */
 export function hasRestRoutes(signingName: string): boolean {
@@ -27,23 +28,23 @@ export function hasRestRoutes(signingName: string): boolean {
  * bucket), `query` the raw query string. Routes are parsed on first use, per service.
  */
 export function matchRestRoute(signingName: string, method: string, segments: readonly string[], query: string): string | undefined {
-  const routes = routesOf(signingName);
+  const routes = routesOf(signingName).get(method);
+  if (routes === undefined) return undefined;
   const params = queryParams(query);
-  let best: Route | undefined;
-  for (const route of routes) {
-    if (route.method !== method || (best !== undefined && route.rank <= best.rank)) continue;
-    if (matchesPath(route.segments, segments) && matchesQuery(route.query, params)) best = route;
-  }
-  return best?.operation;
+  return routes.find((route) => matchesPath(route.segments, segments) && matchesQuery(route.query, params))?.operation;
 }
 
-function routesOf(signingName: string): readonly Route[] {
-  let routes = parsedRoutes.get(signingName);
-  if (routes === undefined) {
-    routes = (REST_ROUTES[signingName] ?? []).map(parseRoute);
-    parsedRoutes.set(signingName, routes);
+function routesOf(signingName: string): ReadonlyMap<string, readonly Route[]> {
+  let byMethod = parsedRoutes.get(signingName);
+  if (byMethod === undefined) {
+    const grouped = new Map<string, Route[]>();
+    for (const route of (REST_ROUTES[signingName] ?? []).map(parseRoute).sort((a, b) => b.rank - a.rank)) {
+      grouped.set(route.method, [...(grouped.get(route.method) ?? []), route]);
+    }
+    byMethod = grouped;
+    parsedRoutes.set(signingName, byMethod);
   }
-  return routes;
+  return byMethod;
 }
 
 /** "METHOD /path/{Label}/{Greedy+}?literal&key=value Operation" */

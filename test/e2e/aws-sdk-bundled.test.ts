@@ -32,6 +32,7 @@ const EXPECTED_CALLS = [
   { service: 'SQS', operation: 'SendMessage', status: 200, bucket: undefined },
   { service: 'SNS', operation: 'Publish', status: 200, bucket: undefined },
   { service: 'Kinesis', operation: 'PutRecord', status: 200, bucket: undefined },
+  { service: 'SSM', operation: 'GetParameter', status: 200, bucket: undefined },
 ];
 
 type Packaging = 'bundled as CommonJS' | 'bundled as an ES module' | 'unbundled';

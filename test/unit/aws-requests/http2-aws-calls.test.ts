@@ -88,3 +88,21 @@ it('records nothing where tracing is suppressed (the aws-sdk instrumentation tra
 
   expect(layerSpans()).toEqual([]);
 });
+
+it('never lets a failure reach the function: a recogniser that cannot load costs the description, not the call', async () => {
+  const written: string[] = [];
+  const stderr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => written.push(String(chunk)) > 0);
+  traceAwsCallsOverHttp2(() => {
+    throw new Error('aws-requests/recogniser.mjs is missing');
+  });
+
+  try {
+    await exchange(KINESIS.request.headers);
+    await exchange(KINESIS.request.headers);
+  } finally {
+    stderr.mockRestore();
+  }
+
+  expect(written.filter((line) => line.includes('could not describe an AWS API call'))).toHaveLength(1);
+  expect(written[0]).toContain('aws-requests/recogniser.mjs is missing');
+});
