@@ -14,6 +14,8 @@ import { GuardedSpanProcessor } from './hooks/guarded-span-processor.ts';
 import { loadUserHooks } from './hooks/load-user-hooks.ts';
 import { resolveHandlerLocation } from './handler/resolve-handler.ts';
 import { startInstrumentations } from './instrumentations/start-instrumentations.ts';
+import { selectInstrumentations } from './instrumentations/instrumentation-settings.ts';
+import { traceAwsCallsOverHttp2 } from './aws-requests/index.ts';
 import { installCrashGuard } from './invocation/crash-guard.ts';
 import { createInvocationLifecycle } from './invocation/lifecycle.ts';
 import { OpenSpanTracker } from './invocation/open-spans.ts';
@@ -49,6 +51,8 @@ export async function startLayer(): Promise<void> {
   for (const warning of tracing.warnings) log.warn(warning);
   const instrumentations = startInstrumentations(config);
   for (const warning of instrumentations.warnings) log.warn(warning);
+  // A bundled AWS SDK's HTTP/2 calls (Kinesis): no instrumentation sees them (src/aws-requests/).
+  if (selectInstrumentations(config).entries.some((entry) => entry.name === 'aws-sdk')) traceAwsCallsOverHttp2();
   const signals = await startSignals(config, resource);
   const flushTarget = signals.flushables.length === 0 ? tracing.flushable : combineFlushables([tracing.flushable, ...signals.flushables]);
   const waiter = new FlushWaiter(flushTarget, tracing.exportHealth);
