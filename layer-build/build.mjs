@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeLayerApiVersion } from './generate-api-version.mjs';
 import { writeCatalogue } from './generate-catalogue.mjs';
 import { zipDirectory } from './zip-directory.mjs';
 
@@ -28,6 +29,7 @@ export async function buildLayer({ quiet = false } = {}) {
   // esbuild's code splitting keeps what they share (the instrumentation base, the API) in
   // common chunks.
   const catalogue = writeCatalogue();
+  writeLayerApiVersion();
   const instrumentationEntries = Object.fromEntries(catalogue.map((entry) => [`instrumentations/${entry.name}`, `otel-instrumentation:${entry.name}`]));
 
   const result = await build({

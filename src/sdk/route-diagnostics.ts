@@ -25,14 +25,26 @@ export function routeDiagnostics(level: LogLevel): void {
     seen.add(line);
     write(`opentelemetry: ${line}`);
   };
+  const warn = once(log.warn);
   const logger: DiagLogger = {
     error: once(log.error),
-    warn: once(log.warn),
+    warn: (message: string, ...args: unknown[]) => (isReplacedNotice(message) ? log.debug(REPLACED) : warn(message, ...args)),
     info: once(log.info),
     debug: once(log.debug),
     verbose: once(log.debug),
   };
   diag.setLogger(logger, { logLevel: DIAG_LEVELS[level], suppressOverrideMessage: true });
+}
+
+/**
+ * `diag.setLogger` tells the logger it replaces, with a stack trace, unless asked not to (the
+ * API's `api/diag.ts`). The function setting its own logger is no problem to report: from then
+ * on the SDK's diagnostics go where the function wants them, as they would without the layer.
+ */
+const REPLACED = "the function set its own OpenTelemetry diag logger (diag.setLogger): OpenTelemetry's diagnostics go to it from now on.";
+
+function isReplacedNotice(message: unknown): boolean {
+  return typeof message === 'string' && message.startsWith('Current logger will be overwritten');
 }
 
 function describeArgument(argument: unknown): string {
