@@ -7,6 +7,7 @@ import { chmodSync, copyFileSync, mkdirSync, readdirSync, renameSync, rmSync, st
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeLayerApiVersion } from './generate-api-version.mjs';
+import { layerApiGlobalPlugin } from './layer-api-global-plugin.mjs';
 import { writeCatalogue } from './generate-catalogue.mjs';
 import { zipDirectory } from './zip-directory.mjs';
 
@@ -34,7 +35,7 @@ export async function buildLayer({ quiet = false } = {}) {
 
   const result = await build({
     entryPoints: { bootstrap: join(ROOT, 'src/bootstrap.ts'), ...instrumentationEntries },
-    plugins: [instrumentationEntryPlugin(catalogue), singleOpenTelemetryCopyPlugin(), builtinsThroughRequirePlugin(), inlineSemanticConventionsPlugin()],
+    plugins: [instrumentationEntryPlugin(catalogue), singleOpenTelemetryCopyPlugin(), layerApiGlobalPlugin(), builtinsThroughRequirePlugin(), inlineSemanticConventionsPlugin()],
     outdir: join(LAYER_DIR, 'otel-lambda'),
     outExtension: { '.js': '.mjs' },
     bundle: true,

@@ -8,50 +8,66 @@ import { callerSiteOf, type CallerSite } from './caller-site.ts';
 export const API_1_KEY = Symbol.for('opentelemetry.js.api.1');
 
 /**
- * The version the registry reports to every read that is not a registration. A copy accepts
- * the registry when its major matches and the registry's minor is at least its own
- * (`isCompatible` in the API's `internal/semver.ts`), so a minor above any release makes every
- * 1.x copy, including those published after the layer was built, use what the layer
- * registered. The API reads the version for nothing else.
+ * The version the registry reports to every read by a function's copy that is not a
+ * registration. A copy accepts the registry when its major matches and the registry's minor is
+ * at least its own (`isCompatible` in the API's `internal/semver.ts`), so a minor above any
+ * release makes every 1.x copy, including those published after the layer was built, use what
+ * the layer registered. The API reads the version for nothing else.
  */
 export const ANY_1X_VERSION = '1.999.0';
+
+export interface ApiCopyFound {
+  readonly version: string;
+  readonly location: string;
+}
 
 export interface RegistryOptions {
   /** The version of the layer's own bundled API copy. */
   readonly ownVersion: string;
-  /** Whether a file is the layer's own code (its API copy included). */
-  readonly isOwnFile: (fileName: string) => boolean;
-  /** The exact version of the foreign copy whose code is at `site`. */
-  readonly identify: (site: CallerSite) => { readonly version: string; readonly location: string } | undefined;
-  /** Told about each registration by a foreign copy, with its version if identified. */
-  readonly onForeignRegistration?: (copy: { readonly version: string; readonly location: string } | undefined) => void;
+  /** The exact version of the function's copy whose code is at `site`. */
+  readonly identify: (site: CallerSite) => ApiCopyFound | undefined;
+  /** Told about each registering call site of a function's copy, with its version if identified. */
+  readonly onForeignRegistration?: (copy: ApiCopyFound | undefined) => void;
 }
 
 type Registry = Record<string, unknown>;
 
 /**
- * Puts the API registry on `target` (globalThis) for every 1.x copy of the API to share.
+ * Shares one API registry between the layer's own API copy, which finds it on `layerGlobal`,
+ * and every 1.x copy the function ships, which find it on `target` (globalThis).
  *
- * `registerGlobal` needs the registry's version to equal its own exactly, and it announces
- * itself: it writes the registry back to the global (`_global[key] = _global[key] ?? {…}`)
- * just before it reads the version, which `getGlobal` never does. The write arms the next
- * version read, which then identifies the registering copy from its call site and answers its
- * exact version; any read of the global in between (another copy's `getGlobal`) disarms it.
- * Every other read is answered ANY_1X_VERSION at the cost of a getter call: API copies up to
- * 1.9 read the version on every API call, so nothing per read may cost more.
+ * The layer's view holds the layer's own version and whatever the layer registers. The
+ * function's view inherits from it, so the function's copies get the layer's tracer provider,
+ * context manager and propagator, and what they register themselves (a diag logger, a meter
+ * provider) lands on their view alone, as it would without the layer.
  *
- * A registry some code created before the layer started is adopted with what it holds. A
- * different object assigned to the global later replaces the registry, as with a plain property.
+ * The function's view reports ANY_1X_VERSION, except to a registration: `registerGlobal` needs
+ * the registry's version to equal its own exactly, and it announces itself by writing the
+ * registry back to the global (`_global[key] = _global[key] ?? {…}`) just before it reads the
+ * version, which `getGlobal` never does. That write arms the next version read, which then
+ * identifies the registering copy from its call site and answers its exact version; any read
+ * of the global in between (another copy's `getGlobal`) disarms it. Nothing else is identified:
+ * copies up to 1.9 read the version on every API call.
+ *
+ * When `layerGlobal` is `target` itself (the layer's sources run unbundled, as in unit tests),
+ * the layer's copy uses the function's view like any other copy.
+ *
+ * A registry some code created on `target` before the layer started is adopted with what it
+ * holds. A different object assigned to the global later replaces the function's view, as a
+ * plain property would be replaced.
  */
-export function installApiRegistry(target: object, options: RegistryOptions): void {
+export function installApiRegistry(target: object, layerGlobal: object, options: RegistryOptions): void {
   const existing = Reflect.get(target, API_1_KEY) as unknown;
   if (isOurs(existing)) return;
-  const registry: Registry = {};
+  const layerView: Registry = { version: options.ownVersion };
+  if (typeof existing === 'object' && existing !== null) {
+    for (const [type, member] of Object.entries(existing)) if (type !== 'version') layerView[type] = member;
+  }
+  if (layerGlobal !== target) Reflect.set(layerGlobal, API_1_KEY, layerView);
+
+  const registry = Object.create(layerView) as Registry;
   Object.defineProperty(registry, 'version', { get: readVersion, enumerable: true, configurable: false });
   Object.defineProperty(registry, OURS, { value: true });
-  if (typeof existing === 'object' && existing !== null) {
-    for (const [type, member] of Object.entries(existing)) if (type !== 'version') registry[type] = member;
-  }
 
   const identified = new Map<string, string | undefined>();
   let registering = false;
@@ -65,7 +81,6 @@ export function installApiRegistry(target: object, options: RegistryOptions): vo
   function registrarVersion(): string | undefined {
     const site = callerSiteOf(readVersion);
     if (site === undefined) return undefined;
-    if (options.isOwnFile(site.fileName)) return options.ownVersion;
     const key = `${site.fileName}:${site.line}:${site.column}`;
     if (!identified.has(key)) {
       const copy = options.identify(site);

@@ -1,16 +1,9 @@
-import { fileURLToPath } from 'node:url';
 import { log } from '../log.ts';
 import { installApiRegistry } from './api-registry.ts';
 import { identifyApiCopy } from './identify-api-copy.ts';
+import { layerApiGlobal } from './layer-api-global.ts';
 import { LAYER_API_VERSION } from './layer-api-version.generated.ts';
 import { watchUnservedMajor } from './watch-unserved-major.ts';
-
-/**
- * Where the layer's own files are, its bundled API copy among them: this module's directory,
- * as an ES module's call sites name it (a URL) and as a CommonJS one's do (a path).
- */
-const OWN_URL = new URL('.', import.meta.url);
-const OWN_PREFIXES = [OWN_URL.href, fileURLToPath(OWN_URL)];
 
 /**
  * Serves every copy of `@opentelemetry/api` 1.x that the function ships with what the layer
@@ -19,9 +12,8 @@ const OWN_PREFIXES = [OWN_URL.href, fileURLToPath(OWN_URL)];
  * anything and before any code of the function loads. See api-registry.ts for how.
  */
 export function serveApiCopies(): void {
-  installApiRegistry(globalThis, {
+  installApiRegistry(globalThis, layerApiGlobal, {
     ownVersion: LAYER_API_VERSION,
-    isOwnFile: (fileName) => OWN_PREFIXES.some((prefix) => fileName.startsWith(prefix)),
     identify: (site) => identifyApiCopy(site, 1),
     onForeignRegistration: (copy) =>
       log.debug(

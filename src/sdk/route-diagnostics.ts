@@ -38,10 +38,11 @@ export function routeDiagnostics(level: LogLevel): void {
 
 /**
  * `diag.setLogger` tells the logger it replaces, with a stack trace, unless asked not to (the
- * API's `api/diag.ts`). The function setting its own logger is no problem to report: from then
- * on the SDK's diagnostics go where the function wants them, as they would without the layer.
+ * API's `api/diag.ts`). A function's own API copy setting its own logger is no problem to
+ * report: its copy's diagnostics go to that logger, the layer's stay in the layer's log (see
+ * src/api-bridge/api-registry.ts).
  */
-const REPLACED = "the function set its own OpenTelemetry diag logger (diag.setLogger): OpenTelemetry's diagnostics go to it from now on.";
+const REPLACED = 'the function set its own OpenTelemetry diag logger (diag.setLogger): its API copy logs there, the layer keeps logging here.';
 
 function isReplacedNotice(message: unknown): boolean {
   return typeof message === 'string' && message.startsWith('Current logger will be overwritten');

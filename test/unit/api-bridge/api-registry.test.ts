@@ -12,9 +12,10 @@ type Target = Record<symbol, unknown>;
 
 const FOREIGN = { version: '1.4.1', location: '/var/task/node_modules/@opentelemetry/api' };
 
-function install(target: Target, overrides: Partial<RegistryOptions> = {}): jest.Mock {
+/** Installs on `target`, the layer's own copy using `layerGlobal` (by default: target too). */
+function install(target: Target, overrides: Partial<RegistryOptions> = {}, layerGlobal: Target = target): jest.Mock {
   const identify = jest.fn(() => FOREIGN);
-  installApiRegistry(target, { ownVersion: '1.9.1', isOwnFile: () => false, identify, ...overrides });
+  installApiRegistry(target, layerGlobal, { ownVersion: '1.9.1', identify, ...overrides });
   return identify;
 }
 
@@ -64,17 +65,42 @@ describe('the API registry', () => {
     expect(identify).toHaveBeenCalledTimes(1);
   });
 
-  it("answers the layer's own registrations with its own version without identifying them", () => {
+  it("gives the layer's own copy, on its own global, its exact version and no accessor", () => {
     // Prepare
     const target: Target = {};
-    const identify = install(target, { isOwnFile: () => true });
+    const layerGlobal: Target = {};
+    const identify = install(target, {}, layerGlobal);
 
     // Act
-    const registered = registerGlobal(target, 'trace', { name: 'provider' }, '1.9.1');
+    const registered = registerGlobal(layerGlobal, 'trace', { name: 'provider' }, '1.9.1');
 
     // Assess
     expect(registered).toBe(true);
+    expect(getGlobal(layerGlobal, 'trace').version).toBe('1.9.1');
+    expect(Object.getOwnPropertyDescriptor(layerGlobal, API_1_KEY)).toEqual(expect.objectContaining({ writable: true }));
     expect(identify).not.toHaveBeenCalled();
+  });
+
+  it("serves the function's copies what the layer registered, and keeps what they register to themselves", () => {
+    // Prepare
+    const target: Target = {};
+    const layerGlobal: Target = {};
+    install(target, {}, layerGlobal);
+    const provider = { name: 'layer provider' };
+    const layerLogger = { name: 'layer logger' };
+    const userLogger = { name: 'user logger' };
+    registerGlobal(layerGlobal, 'trace', provider, '1.9.1');
+    registerGlobal(layerGlobal, 'diag', layerLogger, '1.9.1');
+
+    // Act
+    const userTrace = registerGlobal(target, 'trace', { name: 'user provider' }, '1.4.1');
+    const userDiag = registerGlobal(target, 'diag', userLogger, '1.4.1', true);
+
+    // Assess: a second tracer provider is a duplicate; a diag logger is the function's own.
+    expect([userTrace, userDiag]).toEqual([false, true]);
+    expect(getGlobal(target, 'trace').member).toBe(provider);
+    expect(getGlobal(target, 'diag').member).toBe(userLogger);
+    expect(getGlobal(layerGlobal, 'diag').member).toBe(layerLogger);
   });
 
   it('identifies each registering call site once', () => {
@@ -141,7 +167,7 @@ describe('the API registry', () => {
     const identify = jest.fn(() => FOREIGN);
 
     // Act
-    installApiRegistry(target, { ownVersion: '1.9.1', isOwnFile: () => false, identify });
+    installApiRegistry(target, target, { ownVersion: '1.9.1', identify });
 
     // Assess
     expect(target[API_1_KEY]).toBe(first);
