@@ -48,36 +48,37 @@ describe.each(RUNTIME_COMBINATIONS.map((runtime, index) => ({ ...runtime, index 
     await receiver?.close();
   });
 
-  it.each(CASES.filter((entry) => entry.runtimeIndex === runtime.index).map(({ version, variant }) => ({ version, style: variant.style, handler: variant.handler })))(
-    'serves @opentelemetry/api $version $style',
-    async ({ version, handler }) => {
-      // Prepare
-      const functionName = functionNameOf('user-api', version, handler, `node${runtime.node}`, runtime.ric);
+  const cases = CASES.filter((entry) => entry.runtimeIndex === runtime.index).map(({ version, variant }) => ({ version, style: variant.style, handler: variant.handler, bundled: variant.bundle !== undefined }));
 
-      // Act
-      const run = await runWithLayer(runtime, {
-        taskRoot: taskRoots.of(version),
-        handler,
-        functionName,
-        env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
-        invokes: EVENTS.map((event) => ({ event })),
-      });
+  it.each(cases)('serves @opentelemetry/api $version $style', async ({ version, handler, bundled }) => {
+    // Prepare
+    const functionName = functionNameOf('user-api', version, handler, `node${runtime.node}`, runtime.ric);
 
-      // Assess
-      expect(statusesOf(run)).toEqual(['success', 'success']);
-      run.results.forEach((result, index) => {
-        const invocations = invocationSpansOf(receiver.spans(), result.requestId);
-        expect(invocations).toHaveLength(1);
-        const invocation = invocations[0]!;
-        const trace = traceOf(receiver.spans(), invocation);
-        expectUserTracingServed(bodyJson(result) as UserTracingReport, invocation, trace, EVENTS[index]!.n);
-        // Sync flush: every span of the invocation reached the collector before the response.
-        const exportedAt = trace.map((span: DecodedSpan) => exportOf(receiver, span)?.receivedAt ?? Number.POSITIVE_INFINITY);
-        expect(Math.max(...exportedAt)).toBeLessThan(result.timings.responseAt!);
-      });
-      expect(layerLines(run.logs)).toEqual([]);
-    },
-  );
+    // Act
+    const run = await runWithLayer(runtime, {
+      taskRoot: taskRoots.of(version),
+      handler,
+      functionName,
+      // Bundles come with source maps, used as their authors would: stack traces are mapped,
+      // while the layer reads the bundle's own positions.
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, ...(bundled ? { NODE_OPTIONS: '--enable-source-maps' } : {}) },
+      invokes: EVENTS.map((event) => ({ event })),
+    });
+
+    // Assess
+    expect(statusesOf(run)).toEqual(['success', 'success']);
+    run.results.forEach((result, index) => {
+      const invocations = invocationSpansOf(receiver.spans(), result.requestId);
+      expect(invocations).toHaveLength(1);
+      const invocation = invocations[0]!;
+      const trace = traceOf(receiver.spans(), invocation);
+      expectUserTracingServed(bodyJson(result) as UserTracingReport, invocation, trace, EVENTS[index]!.n);
+      // Sync flush: every span of the invocation reached the collector before the response.
+      const exportedAt = trace.map((span: DecodedSpan) => exportOf(receiver, span)?.receivedAt ?? Number.POSITIVE_INFINITY);
+      expect(Math.max(...exportedAt)).toBeLessThan(result.timings.responseAt!);
+    });
+    expect(layerLines(run.logs)).toEqual([]);
+  });
 });
 
 describe('an @opentelemetry/api major the layer cannot serve', () => {

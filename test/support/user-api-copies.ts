@@ -92,6 +92,8 @@ export async function prepareApiTaskRoot(workDir: string, copy: ApiCopySource): 
       target: 'node22',
       format: variant.bundle.format,
       minify: variant.bundle.minify,
+      // A linked .map file, as CDK's NodejsFunction writes with sourceMap: true.
+      sourcemap: true,
       logLevel: 'silent',
     });
   }

@@ -43,8 +43,8 @@ function fileOf(version: string, variantIndex: number): string {
   return join(taskRoots.of(version), handlerFileOf(HANDLER_VARIANTS[variantIndex]!));
 }
 
-function runWithBridge(files: readonly string[]): { output: HarnessOutput; stderr: string } {
-  const result = spawnSync(NODE_24, [HARNESS, ...files], { encoding: 'utf8', cwd: taskRoots.workDir() });
+function runWithBridge(files: readonly string[], nodeFlags: readonly string[] = []): { output: HarnessOutput; stderr: string } {
+  const result = spawnSync(NODE_24, [...nodeFlags, HARNESS, ...files], { encoding: 'utf8', cwd: taskRoots.workDir() });
   if (result.status !== 0) throw new Error(`harness failed (${result.status}): ${result.stderr}`);
   return { output: JSON.parse(result.stdout) as HarnessOutput, stderr: result.stderr };
 }
@@ -81,6 +81,18 @@ it('serves copies of several versions side by side in one function, whichever lo
 
   // Act
   const { output, stderr } = runWithBridge(files);
+
+  // Assess
+  for (const run of output.runs) expectUserTracingServed(run.report, run.invocation, run.spans, 1);
+  expect(layerLinesIn(stderr)).toEqual([]);
+});
+
+it('identifies bundled copies that register by their own positions when stack traces are source-mapped', () => {
+  // Prepare: the bundles carry linked source maps; Node maps every stack trace with this flag.
+  const files = [fileOf('1.4.1', 3), fileOf('1.10.0', 4), fileOf('1.11.0', 5)];
+
+  // Act
+  const { output, stderr } = runWithBridge(files, ['--enable-source-maps']);
 
   // Assess
   for (const run of output.runs) expectUserTracingServed(run.report, run.invocation, run.spans, 1);
