@@ -26,8 +26,8 @@ export interface RegistryOptions {
   readonly ownVersion: string;
   /** The exact version of the function's copy whose code is at `site`. */
   readonly identify: (site: CallerSite) => ApiCopyFound | undefined;
-  /** Told about each registering call site of a function's copy, with its version if identified. */
-  readonly onForeignRegistration?: (copy: ApiCopyFound | undefined) => void;
+  /** Told once per registering call site of a function's copy, with its version if identified. */
+  readonly onForeignRegistration?: (copy: ApiCopyFound | undefined, site: CallerSite | undefined) => void;
 }
 
 type Registry = Record<string, unknown>;
@@ -80,11 +80,11 @@ export function installApiRegistry(target: object, layerGlobal: object, options:
 
   function registrarVersion(): string | undefined {
     const site = callerSiteOf(readVersion);
-    if (site === undefined) return undefined;
-    const key = `${site.fileName}:${site.line}:${site.column}`;
+    // Code evaluated from a string has no file: all such call sites count as one.
+    const key = site === undefined ? '' : `${site.fileName}:${site.line}:${site.column}`;
     if (!identified.has(key)) {
-      const copy = options.identify(site);
-      options.onForeignRegistration?.(copy);
+      const copy = site === undefined ? undefined : options.identify(site);
+      options.onForeignRegistration?.(copy, site);
       identified.set(key, copy?.version);
     }
     return identified.get(key);

@@ -15,12 +15,14 @@ export function serveApiCopies(): void {
   installApiRegistry(globalThis, layerApiGlobal, {
     ownVersion: LAYER_API_VERSION,
     identify: (site) => identifyApiCopy(site, 1),
-    onForeignRegistration: (copy) =>
-      log.debug(
-        copy === undefined
-          ? 'an @opentelemetry/api copy whose version could not be read registers a global: it is refused as a version mismatch.'
-          : `@opentelemetry/api ${copy.version} (${copy.location}) registers a global.`,
-      ),
+    onForeignRegistration: (copy, site) =>
+      copy === undefined
+        ? log.warn(
+            `an @opentelemetry/api copy ${site === undefined ? 'in code evaluated from a string' : `in ${site.fileName}`} registers a global, ` +
+              'but the layer cannot read its version there, so the API refuses the registration as a version mismatch. ' +
+              'Spans, context and propagation of that copy are served all the same.',
+          )
+        : log.debug(`@opentelemetry/api ${copy.version} (${copy.location}) registers a global.`),
   });
   watchUnservedMajor(globalThis, 2, (site) => {
     const copy = site === undefined ? undefined : identifyApiCopy(site, 2);

@@ -39,6 +39,16 @@ function perCallNs(api) {
   for (let i = 0; i < CALLS; i++) api.context.active();
   return ((performance.now() - start) * 1e6) / CALLS;
 }
+/** Microseconds per span the function's copy starts as active and ends (no exporter: the API's share shows). */
+function perSpanUs(api) {
+  const tracer = api.trace.getTracer('user-code');
+  const SPANS = 20_000;
+  const once = () => tracer.startActiveSpan('user.span', (span) => span.end());
+  for (let i = 0; i < SPANS; i++) once();
+  const start = performance.now();
+  for (let i = 0; i < SPANS; i++) once();
+  return ((performance.now() - start) * 1e3) / SPANS;
+}
 // The function's copy when it is installed: the same one its handler required.
 const userApi = handlerFile?.includes('require-api') ? createRequire(handlerFile)('@opentelemetry/api') : undefined;
 
@@ -50,5 +60,6 @@ process.stdout.write(
     firstInvocation: t4 - t3,
     layerCallNs: perCallNs({ context }),
     functionCallNs: userApi === undefined ? null : perCallNs(userApi),
+    functionSpanUs: userApi === undefined ? null : perSpanUs(userApi),
   }),
 );

@@ -127,7 +127,7 @@ describe('the API registry', () => {
 
     // Assess
     expect(registered).toBe(false);
-    expect(onForeignRegistration).toHaveBeenCalledWith(undefined);
+    expect(onForeignRegistration).toHaveBeenCalledWith(undefined, expect.objectContaining({ fileName: __filename }));
   });
 
   it('answers a duplicate registration nothing exact: the next reader of the global gets the usual version', () => {

@@ -5,6 +5,7 @@
  * (test/e2e/user-api-copies.test.ts) do the same in the local Lambda with the built layer.
  */
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { installedApiPackageOf } from '../../../src/api-bridge/identify-api-copy.ts';
 import { LAYER_API_VERSION } from '../../../src/api-bridge/layer-api-version.generated.ts';
@@ -97,6 +98,32 @@ it('identifies bundled copies that register by their own positions when stack tr
   // Assess
   for (const run of output.runs) expectUserTracingServed(run.report, run.invocation, run.spans, 1);
   expect(layerLinesIn(stderr)).toEqual([]);
+});
+
+it('refuses, with one warning, the registrations of a copy evaluated from a string, and serves its spans all the same', () => {
+  // Prepare: the minified CommonJS bundle run through new Function, so its code has no file.
+  const taskRoot = taskRoots.of('1.10.0');
+  const evaluated = join(taskRoot, 'evaluated.cjs');
+  writeFileSync(
+    evaluated,
+    [
+      "'use strict';",
+      "const source = require('node:fs').readFileSync(require('node:path').join(__dirname, 'bundle-cjs-min.cjs'), 'utf8');",
+      'const loaded = { exports: {} };',
+      "new Function('module', 'exports', 'require', source)(loaded, loaded.exports, require);",
+      'exports.handler = loaded.exports.handler;',
+    ].join('\n'),
+  );
+
+  // Act
+  const { output, stderr } = runWithBridge([evaluated]);
+
+  // Assess
+  const [run] = output.runs;
+  expectUserTracingServed(run!.report, run!.invocation, run!.spans, 1, false);
+  const warnings = layerLinesIn(stderr);
+  expect(warnings).toHaveLength(1);
+  expect(warnings[0]).toContain('in code evaluated from a string registers a global');
 });
 
 it('warns once about copies of a major it cannot serve, naming both versions, and leaves them to themselves', () => {
