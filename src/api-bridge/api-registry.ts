@@ -49,8 +49,8 @@ type Registry = Record<string, unknown>;
  * of the global in between (another copy's `getGlobal`) disarms it. Nothing else is identified:
  * copies up to 1.9 read the version on every API call.
  *
- * When `layerGlobal` is `target` itself (the layer's sources run unbundled, as in unit tests),
- * the layer's copy uses the function's view like any other copy.
+ * A layer copy that does not use `layerGlobal` (the layer's sources run unbundled, as in the
+ * unit tests' harness) finds the function's view on `target` and is served like any other copy.
  *
  * A registry some code created on `target` before the layer started is adopted with what it
  * holds. A different object assigned to the global later replaces the function's view, as a
