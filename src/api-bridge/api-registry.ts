@@ -1,4 +1,5 @@
 import { callerSiteOf, type CallerSite } from './caller-site.ts';
+import type { ApiCopy } from './identify-api-copy.ts';
 
 /**
  * The global that every 1.x copy of `@opentelemetry/api` reads its registered tracer provider,
@@ -16,18 +17,13 @@ export const API_1_KEY = Symbol.for('opentelemetry.js.api.1');
  */
 export const ANY_1X_VERSION = '1.999.0';
 
-export interface ApiCopyFound {
-  readonly version: string;
-  readonly location: string;
-}
-
 export interface RegistryOptions {
   /** The version of the layer's own bundled API copy. */
   readonly ownVersion: string;
   /** The exact version of the function's copy whose code is at `site`. */
-  readonly identify: (site: CallerSite) => ApiCopyFound | undefined;
+  readonly identify: (site: CallerSite) => ApiCopy | undefined;
   /** Told once per registering call site of a function's copy, with its version if identified. */
-  readonly onForeignRegistration?: (copy: ApiCopyFound | undefined, site: CallerSite | undefined) => void;
+  readonly onForeignRegistration?: (copy: ApiCopy | undefined, site: CallerSite | undefined) => void;
 }
 
 type Registry = Record<string, unknown>;
