@@ -16,9 +16,11 @@ const API_GLOBAL_UTILS = /node_modules\/@opentelemetry\/api\/(?:build\/(?:esm|es
 const API_GLOBAL_DECLARATION = /^(?:const|let|var) _global = [^;]*;/m;
 const LAYER_API_GLOBAL = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'api-bridge', 'layer-api-global.ts');
 
-export function useLayerApiGlobal(source) {
+/** The CommonJS builds (`build/src/`, `.cjs`) get a require(), the ES module builds an import. */
+export function useLayerApiGlobal(source, commonJs = false) {
   if (!API_GLOBAL_DECLARATION.test(source)) return undefined;
-  return source.replace(API_GLOBAL_DECLARATION, `import { layerApiGlobal as _global } from ${JSON.stringify(LAYER_API_GLOBAL)};`);
+  const module = JSON.stringify(LAYER_API_GLOBAL);
+  return source.replace(API_GLOBAL_DECLARATION, commonJs ? `const _global = require(${module}).layerApiGlobal;` : `import { layerApiGlobal as _global } from ${module};`);
 }
 
 export function layerApiGlobalPlugin() {
@@ -30,7 +32,7 @@ export function layerApiGlobalPlugin() {
         rewritten = 0;
       });
       pluginBuild.onLoad({ filter: API_GLOBAL_UTILS }, async (args) => {
-        const contents = useLayerApiGlobal(await readFile(args.path, 'utf8'));
+        const contents = useLayerApiGlobal(await readFile(args.path, 'utf8'), /\/build\/src\/|\.cjs$/.test(args.path));
         if (contents === undefined) return { errors: [{ text: `${args.path}: no \`_global\` declaration to point at the layer's API global (see layerApiGlobalPlugin)` }] };
         rewritten += 1;
         return { contents, loader: 'js', resolveDir: dirname(args.path) };
