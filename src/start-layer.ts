@@ -3,6 +3,7 @@
  * Loaded by bootstrap.ts inside its fail-open guard.
  */
 import { loadConfig } from './config/index.ts';
+import { serveApiCopies } from './api-bridge/serve-api-copies.ts';
 import { chooseFlush } from './flush/choose-flush.ts';
 import { combineFlushables } from './flush/flush-strategy.ts';
 import { FlushWaiter } from './flush/flush-waiter.ts';
@@ -29,6 +30,8 @@ export async function startLayer(): Promise<void> {
   const startedAt = performance.now();
   const { config, warnings } = loadConfig(process.env);
   setLogLevel(config.logLevel);
+  // Before anything registers with the API and before any of the function's code loads.
+  serveApiCopies();
   routeDiagnostics(config.logLevel);
   for (const warning of warnings) log.warn(warning);
   if (config.sdkDisabled) {
