@@ -5,8 +5,8 @@ type ResolveContext = { conditions?: readonly string[]; parentURL?: string };
 type Resolved = { url: string; format?: string | null };
 type Loaded = { format?: string | null; source?: string | Uint8Array | null };
 type RegisterHooks = (hooks: {
-  resolve: (specifier: string, context: ResolveContext, next: (specifier: string, context: ResolveContext) => Resolved) => Resolved;
-  load: (url: string, context: unknown, next: (url: string, context: unknown) => Loaded) => Loaded;
+  resolve?: (specifier: string, context: ResolveContext, next: (specifier: string, context: ResolveContext) => Resolved) => Resolved;
+  load?: (url: string, context: unknown, next: (url: string, context: unknown) => Loaded) => Loaded;
 }) => { deregister(): void };
 
 /** Where the code appended to a watched ES module build hands over its namespace. */
@@ -52,8 +52,8 @@ export interface ImportWatch {
  *
  * CommonJS packages imported from ES modules need no module hook (lazy-imported-commonjs-hook.ts).
  *
- * Cost: every other resolve is one Map or Set lookup on the specifier as given, every other load
- * one Map lookup, allocating nothing. The caller removes the hooks once the handler module has
+ * Cost: every other resolve is one Map and one Set lookup on the specifier as given, every other
+ * load (only once an ES module build was found) one Map lookup, allocating nothing. The caller removes the hooks once the handler module has
  * loaded: registered module hooks also run, and cost, on every require().
  */
 export function watchImports(watch: ImportWatch): () => void {
@@ -68,9 +68,22 @@ export function watchImports(watch: ImportWatch): () => void {
   const isIgnored = (parentURL: string | undefined): boolean => parentURL !== undefined && ignoredUrls.some((url) => parentURL.startsWith(url));
   /** Entry files resolved, waiting for their load. */
   const entries = new Map<string, string>();
+  // The load hook is registered only once an entry file is found: most functions import no ES
+  // module build, and a load hook runs for every module loaded while it is registered.
+  let loadHooks: { deregister(): void } | undefined;
+  const appendHandOver = (url: string, context: unknown, nextLoad: (url: string, context: unknown) => Loaded): Loaded => {
+    if (!entries.has(url)) return nextLoad(url, context);
+    entries.delete(url);
+    const loaded = nextLoad(url, context);
+    if (loaded.format !== 'module' || loaded.source === undefined || loaded.source === null) return loaded;
+    return { ...loaded, source: sourceText(loaded.source) + handOverLine(url) };
+  };
   let registered = true;
   const stop = (): void => {
-    if (registered) hooks.deregister();
+    if (registered) {
+      hooks.deregister();
+      loadHooks?.deregister();
+    }
     registered = false;
   };
   const hooks = registerHooks({
@@ -89,19 +102,12 @@ export function watchImports(watch: ImportWatch): () => void {
       if (!resolved.url.startsWith('file:')) return resolved;
       if (resolved.format === 'module' || resolved.url.endsWith('.mjs')) {
         entries.set(resolved.url, specifier);
+        loadHooks ??= registerHooks({ load: appendHandOver });
         watch.onEsModuleEntry(specifier, resolved.url);
       } else {
         watch.onCommonJsEntry(specifier, resolved.url);
       }
       return resolved;
-    },
-    load(url, context, nextLoad) {
-      const module = entries.get(url);
-      if (module === undefined) return nextLoad(url, context);
-      entries.delete(url);
-      const loaded = nextLoad(url, context);
-      if (loaded.format !== 'module' || loaded.source === undefined || loaded.source === null) return loaded;
-      return { ...loaded, source: sourceText(loaded.source) + handOverLine(url) };
     },
   });
   return stop;
