@@ -11,14 +11,16 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 NATIVE_CLIENTS=(node_modules/aws-lambda-ric-v3/dist/rapid-client.node node_modules/aws-lambda-ric-v4/rapid-client.node)
 
 install_system_packages() {
-  # aws-lambda-ric v3 builds its native client from source with autotools.
+  # aws-lambda-ric v3 builds its native client from source with autotools. The database servers
+  # are for the instrumentation tests (test/support/database-servers.ts starts private instances
+  # on loopback; the system services are never started).
   local missing=()
-  for pkg in autoconf automake libtool make g++ cmake; do
+  for pkg in autoconf automake libtool make g++ cmake postgresql mariadb-server redis-server; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
-    echo "run.sh: please install ${missing[*]} (needed to build aws-lambda-ric's native client)" >&2
+    echo "run.sh: please install ${missing[*]} (aws-lambda-ric's native client is built with them; the tests run the database servers)" >&2
     exit 1
   fi
   echo "run.sh: installing ${missing[*]}"

@@ -108,7 +108,14 @@ function instrumentationEntryPlugin(catalogue) {
       pluginBuild.onResolve({ filter: /^otel-instrumentation:/ }, (args) => ({ path: args.path.slice('otel-instrumentation:'.length), namespace: 'otel-instrumentation' }));
       pluginBuild.onLoad({ filter: /.*/, namespace: 'otel-instrumentation' }, (args) => {
         const entry = byName.get(args.path);
-        return { contents: `export { ${entry.className} as Instrumentation } from '${entry.packageName}';`, resolveDir: ROOT, loader: 'js' };
+        // `satisfies` is the instrumentation package's own version-range check, which the layer
+        // uses to patch ES module builds (src/instrumentations/patch-es-module.ts); it comes with
+        // the instrumentation so that a function that uses none loads none of it.
+        const contents = [
+          `export { ${entry.className} as Instrumentation } from '${entry.packageName}';`,
+          "export { satisfies } from '@opentelemetry/instrumentation/build/esm/semver.js';",
+        ].join('\n');
+        return { contents, resolveDir: ROOT, loader: 'js' };
       });
     },
   };
