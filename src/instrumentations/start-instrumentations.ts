@@ -1,3 +1,4 @@
+import { metrics } from '@opentelemetry/api';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -13,6 +14,17 @@ import { packageOfFile } from './module-names.ts';
 import { patchEsModule, type PatchableInstrumentation, type Satisfies } from './patch-es-module.ts';
 
 type InstrumentationClass = new (config: Record<string, unknown>) => unknown;
+
+/**
+ * As `registerInstrumentations` does after construction: an instrumentation declaring its metric
+ * instruments as class fields (openai's) has them reset to undefined once its constructor's
+ * super() returns, and only a later setMeterProvider makes them again; without it every call it
+ * traces fails to record (and logs an error).
+ */
+function giveMeterProvider(instance: unknown): void {
+  const instrumentation = instance as { setMeterProvider?: (provider: unknown) => void };
+  if (typeof instrumentation.setMeterProvider === 'function') instrumentation.setMeterProvider(metrics.getMeterProvider());
+}
 
 /** What an instrumentation's entry file exports (layer-build/build.mjs). */
 export interface InstrumentationModule {
@@ -51,7 +63,9 @@ export function startInstrumentations(config: LayerConfig, load: LoadInstrumenta
     try {
       const { Instrumentation, satisfies } = load(entry);
       // Constructed enabled, they register their hooks and use the global tracer provider.
-      started.set(entry.name, { instance: new Instrumentation(options[entry.name] ?? {}), satisfies });
+      const instance = new Instrumentation(options[entry.name] ?? {});
+      giveMeterProvider(instance);
+      started.set(entry.name, { instance, satisfies });
       log.debug(`instrumentation ${entry.name} started${entry.modules.length > 0 ? ` (for ${entry.modules.join(', ')})` : ''}.`);
     } catch (error) {
       log.warn(`instrumentation ${entry.name} could not start (${describeError(error)}); the function runs without it.`);
