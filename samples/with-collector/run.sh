@@ -10,6 +10,7 @@ deploy() {
   need_sam_prerequisites
   need_env COLLECTOR_LAYER_ARN "the OpenTelemetry Collector Lambda layer's ARN for your region and architecture"
   need_env OTEL_BACKEND_ENDPOINT "your backend's OTLP/HTTP URL"
+  stop_if_missing
   sam_deploy otel-with-collector "CollectorLayerArn=$COLLECTOR_LAYER_ARN" "BackendEndpoint=$OTEL_BACKEND_ENDPOINT" \
     ${OTEL_BACKEND_AUTHORIZATION:+"BackendAuthorization=$OTEL_BACKEND_AUTHORIZATION"}
 }

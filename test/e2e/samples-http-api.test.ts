@@ -4,10 +4,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { functionFromSam, readSamTemplate } from '../samples/from-sam.ts';
+import { readSamTemplate } from '../samples/from-sam.ts';
 import { readSampleConfig } from '../samples/sample-config.ts';
 import { SPAN_KIND_SERVER, isAwsSdkSpan } from '../support/config-harness.ts';
-import { SAMPLES_DIR, SAMPLE_RUN_TIMEOUT_MS, httpResponseOf, runSampleLocally, tracedInvocations, type SampleRun } from '../support/sample-run.ts';
+import { SAMPLES_DIR, SAMPLE_RUN_TIMEOUT_MS, httpResponseOf, runSampleLocally, samFunctionFacts, tracedInvocations, type SampleRun } from '../support/sample-run.ts';
 
 jest.setTimeout(SAMPLE_RUN_TIMEOUT_MS);
 
@@ -66,17 +66,10 @@ describe('samples/http-api', () => {
   });
 
   it('runs what template.yaml deploys: Node 24, ES module handler, the layer parameter and the exec wrapper', () => {
-    const fn = functionFromSam(join(SAMPLE, 'template.yaml'), 'OrdersFunction');
-    const packageJson = JSON.parse(readFileSync(join(fn.codeDir, 'package.json'), 'utf8')) as { type?: string };
     const api = readSamTemplate(join(SAMPLE, 'template.yaml')).Resources?.['OrdersFunction']?.Properties?.Events?.['GetOrder']?.Properties;
 
-    expect({ runtime: fn.runtime, type: packageJson.type, layers: fn.layers, wrapper: fn.env['AWS_LAMBDA_EXEC_WRAPPER'] }).toEqual({
-      runtime: 'nodejs24.x',
-      type: 'module',
-      layers: [{ kind: 'parameter', name: 'OtelLayerArn' }],
-      wrapper: '/opt/otel-handler',
-    });
-    expect(run.report.runtime).toBe(fn.runtime);
+    expect(samFunctionFacts(SAMPLE, 'OrdersFunction')).toEqual({ runtime: 'nodejs24.x', type: 'module', layers: [{ kind: 'parameter', name: 'OtelLayerArn' }], wrapper: '/opt/otel-handler' });
+    expect(run.report.runtime).toBe('nodejs24.x');
     // The events are what this API sends: its route.
     expect(new Set(config.events.map((event) => eventOf(event).routeKey))).toEqual(new Set([`${String(api?.['Method'])} ${String(api?.['Path'])}`]));
   });

@@ -2,9 +2,11 @@
  * Runs a sample the way its README says, through its own `run.sh` (local mode), and reads the
  * report it wrote: each invocation's outcome and the spans the local OTLP receiver got.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { LayerSource } from '../samples/deployed-function.ts';
+import { functionFromSam } from '../samples/from-sam.ts';
 import type { DecodedSpan } from '../sandbox/index.ts';
 import { readReport, type InvocationReport, type SampleReport } from '../samples/report.ts';
 import { runScript, type ScriptRun } from './command-stand-ins.ts';
@@ -55,4 +57,11 @@ export function tracedInvocations(report: SampleReport): TracedInvocation[] {
 export function httpResponseOf(invocation: InvocationReport): { statusCode: number; body: unknown } {
   const response = JSON.parse(invocation.body ?? 'null') as { statusCode: number; body?: string };
   return { statusCode: response.statusCode, body: response.body === undefined ? undefined : JSON.parse(response.body) };
+}
+
+/** What a SAM sample deploys, in the terms the tests check: runtime, module type, layers, exec wrapper. */
+export function samFunctionFacts(sampleDir: string, logicalId: string): { runtime: string; type: string | undefined; layers: readonly LayerSource[]; wrapper: string | undefined } {
+  const fn = functionFromSam(join(sampleDir, 'template.yaml'), logicalId);
+  const packageJson = JSON.parse(readFileSync(join(fn.codeDir, 'package.json'), 'utf8')) as { type?: string };
+  return { runtime: fn.runtime, type: packageJson.type, layers: fn.layers, wrapper: fn.env['AWS_LAMBDA_EXEC_WRAPPER'] };
 }
