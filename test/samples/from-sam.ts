@@ -1,6 +1,6 @@
 /** Reads an `AWS::Serverless::Function` from a SAM template (YAML with CloudFormation's short-form tags). */
 import { readFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { parse, type ScalarTag, type CollectionTag } from 'yaml';
 import { splitEnv, type DeployedFunction, type LayerSource } from './deployed-function.ts';
 
@@ -56,7 +56,7 @@ export function functionFromSam(templatePath: string, logicalId: string): Deploy
     name: logicalId,
     runtime: props.Runtime,
     handler: props.Handler,
-    codeDir: join(dirname(templatePath), props.CodeUri),
+    codeDir: resolve(dirname(templatePath), props.CodeUri),
     layers: (props.Layers ?? []).map((layer) => samLayer(layer, source)),
     ...splitEnv(variables),
     ...(props.MemorySize === undefined ? {} : { memoryMb: props.MemorySize }),
