@@ -7,8 +7,9 @@
 # sample's tool and AWS credentials, and checks for them before it changes anything.
 
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[1]}")"
+# Both paths may be relative to where run.sh was started: resolve them before entering the sample.
 REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$(dirname "${BASH_SOURCE[1]}")"
 SAMPLE="$(basename "$PWD")"
 MISSING=()
 

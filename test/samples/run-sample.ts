@@ -52,7 +52,16 @@ function renderAttributes(spans: readonly DecodedSpan[]): string {
     .join('\n');
 }
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { report: { type: 'string' } } });
+function readArgs(): ReturnType<typeof parseArgs<{ allowPositionals: true; options: { report: { type: 'string' } } }>> {
+  try {
+    return parseArgs({ allowPositionals: true, options: { report: { type: 'string' } } });
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\nusage: run-sample.ts SAMPLE_DIR [--report FILE]\n`);
+    process.exit(2);
+  }
+}
+
+const { values, positionals } = readArgs();
 const sampleDir = resolve(positionals[0] ?? '.');
 const sampleName = relative(REPO_ROOT, sampleDir) || basename(sampleDir);
 

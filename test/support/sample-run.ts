@@ -26,7 +26,8 @@ export async function runSampleLocally(name: string): Promise<SampleRun> {
   const dir = mkdtempSync(join(tmpdir(), `sample-report-${name}-`));
   try {
     const reportFile = join(dir, 'report.json');
-    const run = await runScript(join(SAMPLES_DIR, name, 'run.sh'), ['local', '--report', reportFile], process.env as Record<string, string>);
+    // Relative to the repository, as the README and the top-level ./run.sh start it.
+    const run = await runScript(join('samples', name, 'run.sh'), ['local', '--report', reportFile], process.env as Record<string, string>);
     if (run.exitCode !== 0) throw new Error(`samples/${name}/run.sh exited ${run.exitCode}\n${run.stdout}\n${run.stderr}`);
     return { ...run, report: readReport(reportFile) };
   } finally {
