@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # One-click entry point.
-#   ./run.sh           install what is missing, build the layer, run a sample function with it
+#   ./run.sh           install what is missing, build the layer, run the http-api sample with it
 #                      in the local Lambda and print the responses and the trace
 #   ./run.sh test      the full test suite (same as `npm test` after installing)
 #   ./run.sh bench     the benchmark (npm run bench)
-#   ./run.sh publish   publish the built zip as a Lambda layer with the AWS CLI
+#   ./run.sh build     install what the build needs, build the layer zip if its sources changed
+#   ./run.sh publish [--regions a,b] [--public] [--layer-name NAME]
+#                      build and publish the layer with the AWS CLI; prints each version ARN
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
@@ -56,31 +58,19 @@ ensure_installed() {
   node test/setup/install-fixture-packages.mjs
 }
 
-publish_layer() {
-  if ! command -v aws >/dev/null; then
-    echo "run.sh publish: the AWS CLI (aws) is not installed; install it and configure credentials first." >&2
-    exit 1
+# The layer zip, rebuilt only when a file it is built from is newer.
+build_layer() {
+  local zip=dist/otel-lambda-layer.zip
+  if [ -f "$zip" ] && [ -z "$(find src layer-build otel-handler package.json package-lock.json -newer "$zip" ! -name publish-layer.mjs -print -quit)" ]; then
+    return 0
   fi
-  if ! aws sts get-caller-identity >/dev/null 2>&1; then
-    echo "run.sh publish: the AWS CLI has no working credentials (aws sts get-caller-identity failed)." >&2
-    exit 1
-  fi
-  npm run build
-  aws lambda publish-layer-version \
-    --layer-name "${LAYER_NAME:-otel-nodejs-layer}" \
-    --description "Zero-code OpenTelemetry for Node.js" \
-    --license-info Apache-2.0 \
-    --zip-file fileb://dist/otel-lambda-layer.zip \
-    --compatible-runtimes nodejs22.x nodejs24.x \
-    --compatible-architectures x86_64 arm64 \
-    --query LayerVersionArn --output text
+  npm run --silent build
 }
 
 case "${1:-demo}" in
   demo)
-    ensure_installed
-    npm run --silent build
-    node_modules/node24/bin/node test/demo/demo.ts
+    samples/http-api/run.sh
+    echo "More samples, each with its own run.sh: samples/sqs-worker, samples/cdk, samples/terraform, samples/container-image, samples/with-collector"
     ;;
   test)
     ensure_installed
@@ -90,11 +80,18 @@ case "${1:-demo}" in
     ensure_installed
     npm run bench
     ;;
+  build)
+    install_system_packages
+    install_node_packages
+    build_layer
+    ;;
   publish)
-    publish_layer
+    shift
+    # Checks the AWS CLI and credentials before anything else, then runs `./run.sh build`.
+    node layer-build/publish-layer.mjs "$@"
     ;;
   *)
-    echo "usage: ./run.sh [demo|test|bench|publish]" >&2
+    echo "usage: ./run.sh [demo|test|bench|build|publish [--regions a,b] [--public] [--layer-name NAME]]" >&2
     exit 2
     ;;
 esac

@@ -11,6 +11,10 @@ export interface StubRequest {
   readonly service: string;
 }
 
+/** A DynamoDB attribute value as the JSON protocol carries it (`{ "S": "o-1" }`, `{ "N": "42" }`, ...). */
+export type AttributeValue = Record<string, unknown>;
+export type DynamoDbItem = Record<string, AttributeValue>;
+
 export interface StubAnswer {
   readonly status: number;
   readonly headers: Record<string, string>;
@@ -25,11 +29,11 @@ export interface StubAnswer {
  * SNS and STS the query protocol; S3 REST-XML; Lambda REST-JSON), with the request-id headers
  * each sends: `x-amzn-RequestId` (a UUID) for most, `x-amz-request-id` (16 hex digits) plus
  * `x-amz-id-2` for S3. A name containing `missing` (table, queue, topic, key, function) gets the
- * service's "not found" error.
+ * service's "not found" error. With `tables`, DynamoDB GetItem and PutItem read and write them.
  */
-export function answerAwsRequest(request: StubRequest): StubAnswer {
+export function answerAwsRequest(request: StubRequest, tables?: Record<string, DynamoDbItem[]>): StubAnswer {
   const target = header(request, 'x-amz-target');
-  if (target !== undefined) return answerJson(request, target);
+  if (target !== undefined) return answerJson(request, target, tables);
   if (request.service === 's3') return answerS3(request);
   if (request.service === 'lambda') return answerLambda(request);
   if (header(request, 'content-type')?.startsWith('application/x-www-form-urlencoded') === true) return answerQuery(request);
@@ -58,8 +62,21 @@ const JSON_ANSWERS: Record<string, (input: Record<string, unknown>) => unknown> 
   StartExecution: (input) => ({ executionArn: `${String(input['stateMachineArn']).replace(':stateMachine:', ':execution:')}:${randomUUID()}`, startDate: 1_767_225_600 }),
 };
 
+/** DynamoDB against the tables: GetItem finds the item matching the Key (none: no Item), PutItem stores one. */
+function answerFromTables(tables: Record<string, DynamoDbItem[]>, operation: string, input: Record<string, unknown>): unknown {
+  const name = String(input['TableName']);
+  const table = tables[name] ?? [];
+  if (operation === 'GetItem') {
+    const key = (input['Key'] ?? {}) as DynamoDbItem;
+    const item = table.find((candidate) => Object.entries(key).every(([attribute, value]) => JSON.stringify(candidate[attribute]) === JSON.stringify(value)));
+    return item === undefined ? {} : { Item: item };
+  }
+  if (operation === 'PutItem') tables[name] = [...table, input['Item'] as DynamoDbItem];
+  return JSON_ANSWERS[operation]?.(input) ?? {};
+}
+
 /** AWS JSON 1.0 / 1.1: the operation is the part of X-Amz-Target after the dot. */
-function answerJson(request: StubRequest, target: string): StubAnswer {
+function answerJson(request: StubRequest, target: string, tables: Record<string, DynamoDbItem[]> | undefined): StubAnswer {
   const contentType = header(request, 'content-type') ?? 'application/x-amz-json-1.0';
   const input = (request.body === '' ? {} : JSON.parse(request.body)) as Record<string, unknown>;
   const named = [input['TableName'], input['QueueUrl'], input['StreamName'], input['SecretId'], input['Name']].map(String);
@@ -74,7 +91,8 @@ function answerJson(request: StubRequest, target: string): StubAnswer {
     );
   }
   const operation = target.slice(target.indexOf('.') + 1);
-  return withAmznId(200, contentType, JSON.stringify(JSON_ANSWERS[operation]?.(input) ?? {}));
+  const answer = tables !== undefined && request.service === 'dynamodb' ? answerFromTables(tables, operation, input) : (JSON_ANSWERS[operation]?.(input) ?? {});
+  return withAmznId(200, contentType, JSON.stringify(answer));
 }
 
 const QUERY_RESULTS: Record<string, string> = {

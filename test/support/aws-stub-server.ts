@@ -1,7 +1,9 @@
 import { createServer as createHttp1Server, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttp2Server, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
 import type { AddressInfo } from 'node:net';
-import { answerAwsRequest, type StubAnswer } from './aws-stub-answers.ts';
+import { answerAwsRequest, type DynamoDbItem, type StubAnswer } from './aws-stub-answers.ts';
+
+export type { AttributeValue, DynamoDbItem } from './aws-stub-answers.ts';
 
 /** One call the stub answered. */
 export interface AwsStubCall {
@@ -22,6 +24,15 @@ export interface AwsStubServer {
   close(): Promise<void>;
 }
 
+export interface AwsStubOptions {
+  /**
+   * DynamoDB tables by name. With tables, GetItem answers the stored item whose attributes match
+   * the request's Key (or no Item, as DynamoDB does for a missing key) and PutItem stores one;
+   * without, GetItem answers the same item for every key.
+   */
+  readonly dynamoDbTables?: Readonly<Record<string, DynamoDbItem[]>>;
+}
+
 const CREDENTIAL_SCOPE = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/;
 
 /**
@@ -29,8 +40,9 @@ const CREDENTIAL_SCOPE = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/
  * port for HTTP/1.1 and one for cleartext HTTP/2 (Node's HTTP/2 server reads its socket
  * natively, so one port cannot serve both).
  */
-export async function startAwsStubServer(): Promise<AwsStubServer> {
+export async function startAwsStubServer(options: AwsStubOptions = {}): Promise<AwsStubServer> {
   const calls: AwsStubCall[] = [];
+  const tables = options.dynamoDbTables === undefined ? undefined : structuredClone(options.dynamoDbTables) as Record<string, DynamoDbItem[]>;
   const handle = (request: IncomingMessage | Http2ServerRequest, response: ServerResponse | Http2ServerResponse): void => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -45,7 +57,7 @@ export async function startAwsStubServer(): Promise<AwsStubServer> {
         headers: request.headers,
         body: Buffer.concat(chunks).toString('utf8'),
         service,
-      });
+      }, tables);
       const target = request.headers['x-amz-target'];
       calls.push({ service, method: request.method ?? '', path, target: typeof target === 'string' ? target : undefined, status: answer.status, requestId: answer.requestId });
       // HTTP/2 forbids connection-specific headers; the compatibility API takes the same call.
