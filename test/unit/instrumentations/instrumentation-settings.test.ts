@@ -1,4 +1,3 @@
-import { moduleNameOf } from '../../../src/instrumentations/lazy-require-hook.ts';
 import { OFF_BY_DEFAULT, selectInstrumentations } from '../../../src/instrumentations/instrumentation-settings.ts';
 import { INSTRUMENTATION_CATALOGUE } from '../../../src/instrumentations/catalogue.generated.ts';
 
@@ -29,19 +28,5 @@ describe('selectInstrumentations', () => {
 
   it('never offers the Lambda instrumentation: the layer wraps the handler itself', () => {
     expect(INSTRUMENTATION_CATALOGUE.map((entry) => entry.name)).not.toContain('aws-lambda');
-  });
-});
-
-describe('moduleNameOf', () => {
-  it.each([
-    ['pg', 'pg'],
-    ['pg/lib/client', 'pg'],
-    ['@smithy/core/client', '@smithy/core'],
-    ['@aws-sdk/client-s3', '@aws-sdk/client-s3'],
-    ['node:http', 'http'],
-    ['./local', ''],
-    ['/abs/path', ''],
-  ])('%s → %s', (id, expected) => {
-    expect(moduleNameOf(id)).toBe(expected);
   });
 });
