@@ -51,6 +51,8 @@ export async function buildLayer({ quiet = false } = {}) {
     sourcemap: 'external',
     legalComments: 'none',
     banner: { js: REQUIRE_BANNER },
+    // src/version.ts: the instrumentation scope's version and the exports' User-Agent.
+    define: { __OTEL_LAMBDA_LAYER_VERSION__: JSON.stringify(await layerVersion()) },
     logLevel: 'warning',
     metafile: true,
   });
@@ -185,6 +187,10 @@ function inlineSemanticConventionsPlugin() {
       });
     },
   };
+}
+
+async function layerVersion() {
+  return JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')).version;
 }
 
 function listFiles(dir) {

@@ -46,7 +46,6 @@ export async function startLayer(): Promise<void> {
   const tracing = startTracing(config, resource, {
     extraProcessors: [openSpans, ...(hooks.spanProcessors ?? []).map((processor, index) => new GuardedSpanProcessor(processor, index))],
   });
-  for (const warning of tracing.warnings) log.warn(warning);
   const instrumentations = startInstrumentations(config);
   for (const warning of instrumentations.warnings) log.warn(warning);
   const signals = await startSignals(config, resource);
@@ -69,6 +68,7 @@ export async function startLayer(): Promise<void> {
     finalFlush: () => flush.strategy.shutdown(config.flushTimeoutMs),
     hooks,
     recordInvocation: signals.recordInvocation,
+    semconvCompat: config.semconvCompat,
   });
   installCrashGuard(lifecycle);
   installHandlerPatch(location, taskRoot, createHandlerWrapper(lifecycle), {
