@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { startFunction, startOtlpReceiver, type OtlpReceiver, type OtlpRequest } from '../sandbox/index.ts';
 import { HANDLER_FIXTURES } from '../support/paths.ts';
 import { startWithLayer, withFunction } from '../support/layer-function.ts';
+import { isInvocationSpanOf } from '../support/differential.ts';
 
 jest.setTimeout(60_000);
 
@@ -63,7 +64,7 @@ describe.each([
     const printed = (lines: { line: string }[]): string[] => lines.map((line) => line.line).filter((line) => line.includes('processing order 42'));
     expect(printed(ok.logs)).toHaveLength(printed(bare.logs).length);
 
-    const invocation = receiver.spans().find((span) => span.attributes['faas.invocation_id'] === ok.requestId);
+    const invocation = receiver.spans().find((span) => isInvocationSpanOf(span, ok.requestId));
     const record = logRecords(receiver.requests).find((candidate) => candidate.body?.stringValue === 'processing order 42');
     expect(record?.traceId).toBe(invocation?.traceId);
     expect(record?.spanId).toBe(invocation?.spanId);
