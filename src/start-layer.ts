@@ -2,7 +2,7 @@
  * Starts the layer: configuration, the trace pipeline, instrumentations and the handler patch.
  * Loaded by bootstrap.ts inside its fail-open guard.
  */
-import { loadConfig } from './config/index.ts';
+import { loadConfig, quoted } from './config/index.ts';
 import { chooseFlush } from './flush/choose-flush.ts';
 import { combineFlushables } from './flush/flush-strategy.ts';
 import { FlushWaiter } from './flush/flush-waiter.ts';
@@ -36,7 +36,7 @@ export async function startLayer(): Promise<void> {
   const { taskRoot, handler } = config.lambda;
   const location = taskRoot === undefined || handler === undefined ? undefined : resolveHandlerLocation(taskRoot, handler);
   if (taskRoot === undefined || location === undefined) {
-    log.warn(`cannot locate the handler (_HANDLER="${handler ?? ''}", LAMBDA_TASK_ROOT="${taskRoot ?? ''}"); not tracing.`);
+    log.warn(`cannot locate the handler (_HANDLER=${quoted(handler ?? '')}, LAMBDA_TASK_ROOT=${quoted(taskRoot ?? '')}); not tracing.`);
     return;
   }
 

@@ -5,7 +5,8 @@
  * and exec arguments, print nothing of the layer's, and the handler's own `process.env` must be
  * the bare runtime's. Sync and deferred flushing, with and without a NODE_OPTIONS of the user's,
  * spread over the three runtimes so each runtime starts few functions. How long each child took
- * is printed for the record (not asserted: the machine is shared and noisy).
+ * is printed for the record (not asserted: the machine is shared and noisy). One more case runs
+ * on Lambda Managed Instances, where the handler runs in ric v4's own worker threads.
  */
 import { join } from 'node:path';
 import { startFunction, startOtlpReceiver, type InvokeResult, type LambdaInstance, type LogLine, type OtlpReceiver } from '../sandbox/index.ts';
@@ -38,15 +39,20 @@ interface Answer {
 }
 
 interface Case {
-  readonly mode: 'sync' | 'deferred';
+  readonly mode: 'sync' | 'deferred' | 'background';
   readonly nodeOptions: string | undefined;
+  /** Lambda Managed Instances: the handler runs in ric v4's worker threads. */
+  readonly managedInstances?: true;
 }
 
 /** Each runtime runs one mode with the user's NODE_OPTIONS and the other without. */
-const CASES: ReadonlyArray<RuntimeCombination & Case> = RUNTIME_COMBINATIONS.flatMap((runtime, index) => [
-  { ...runtime, mode: 'sync', nodeOptions: index % 2 === 0 ? undefined : USER_NODE_OPTIONS },
-  { ...runtime, mode: 'deferred', nodeOptions: index % 2 === 0 ? USER_NODE_OPTIONS : undefined },
-]);
+const CASES: ReadonlyArray<RuntimeCombination & Case> = [
+  ...RUNTIME_COMBINATIONS.flatMap((runtime, index): Array<RuntimeCombination & Case> => [
+    { ...runtime, mode: 'sync', nodeOptions: index % 2 === 0 ? undefined : USER_NODE_OPTIONS },
+    { ...runtime, mode: 'deferred', nodeOptions: index % 2 === 0 ? USER_NODE_OPTIONS : undefined },
+  ]),
+  { node: 24, ric: 'v4', mode: 'background', nodeOptions: USER_NODE_OPTIONS, managedInstances: true },
+];
 
 function comparable(env: Record<string, string> | undefined): Record<string, string> {
   const copy = { ...env };
@@ -59,8 +65,13 @@ function answerOf(result: InvokeResult): Answer {
   return JSON.parse(result.body!.toString('utf8')) as Answer;
 }
 
-async function runOnce(start: Promise<LambdaInstance>): Promise<{ result: InvokeResult; logs: LogLine[] }> {
-  return withFunction(start, async (fn) => ({ result: await fn.invoke({}), logs: fn.logs }));
+/** One invoke; `before` runs before the function shuts down (background flushing exports on a timer). */
+async function runOnce(start: Promise<LambdaInstance>, before: (result: InvokeResult) => Promise<void> = () => Promise.resolve()): Promise<{ result: InvokeResult; logs: LogLine[] }> {
+  return withFunction(start, async (fn) => {
+    const result = await fn.invoke({});
+    await before(result);
+    return { result, logs: fn.logs };
+  });
 }
 
 describe.each(CASES)('node children and worker threads on Node $node with aws-lambda-ric $ric, $mode flush, NODE_OPTIONS $nodeOptions', (testCase) => {
@@ -74,7 +85,7 @@ describe.each(CASES)('node children and worker threads on Node $node with aws-la
 
   it('see the environment, NODE_OPTIONS and output of the bare runtime, and so does the handler', async () => {
     // Prepare: the same function, layer files in place in both; only the exec wrapper differs.
-    const label = `children-node${testCase.node}-${testCase.ric}-${testCase.mode}-${testCase.nodeOptions === undefined ? 'plain' : 'opts'}`;
+    const label = `children-node${testCase.node}-${testCase.ric}-${testCase.mode}-${testCase.nodeOptions === undefined ? 'plain' : 'opts'}${testCase.managedInstances ? '-mi' : ''}`;
     const spec = {
       node: testCase.node,
       ric: testCase.ric,
@@ -86,11 +97,13 @@ describe.each(CASES)('node children and worker threads on Node $node with aws-la
         OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
         OTEL_LAMBDA_FLUSH_MODE: testCase.mode,
         ...(testCase.nodeOptions === undefined ? {} : { NODE_OPTIONS: testCase.nodeOptions }),
+        ...(testCase.managedInstances ? { AWS_LAMBDA_INITIALIZATION_TYPE: 'lambda-managed-instances', AWS_LAMBDA_MAX_CONCURRENCY: '2', AWS_LAMBDA_NODEJS_WORKER_COUNT: '1' } : {}),
       },
     };
 
     // Act
-    const [bare, traced] = await Promise.all([runOnce(startFunction({ ...spec, layerDir: UNPACKED_LAYER_DIR })), runOnce(startWithLayer(spec))]);
+    const exported = (result: InvokeResult): Promise<void> => (result.status === 'success' ? waitForInvocationSpans(receiver, [result], 10_000) : Promise.resolve());
+    const [bare, traced] = await Promise.all([runOnce(startFunction({ ...spec, layerDir: UNPACKED_LAYER_DIR })), runOnce(startWithLayer(spec), exported)]);
 
     // Assess: the handler's own environment and options.
     expect(statusesOf({ results: [traced.result], logs: traced.logs })).toEqual(['success']);
@@ -114,7 +127,6 @@ describe.each(CASES)('node children and worker threads on Node $node with aws-la
     // Nothing of the layer's in the function's output (a child that started the layer in
     // deferred mode logged a failed extension registration), and one invocation span.
     expect(traced.logs.map((entry) => entry.line).filter((line) => line.includes(LAYER_LOG_PREFIX))).toEqual([]);
-    await waitForInvocationSpans(receiver, [traced.result], 5_000);
     expectOneInvocationSpan(receiver, traced.result);
     // For the record: how long each child took, bare and with the layer (spawn to exit, ms).
     const figures = Object.keys(bareAnswer.children).map((kind) => `${kind} ${bareAnswer.children[kind]!.ms.toFixed(0)}/${tracedAnswer.children[kind]!.ms.toFixed(0)}`);
