@@ -125,8 +125,9 @@ describe.each(RUNTIME_COMBINATIONS)('configuration on the wire on Node $node wit
       }),
       { numRuns: RUNS[label] ?? 3 },
     );
-    // The runs did send (a default of each generated setting is to export to the recorder).
-    expect(recorder.requests.length).toBeGreaterThan(0);
+    // For the record: generated settings may send nothing at all (none, always_off, a 1 ms timeout),
+    // so the count is printed, not asserted; the cases below always send.
+    process.stdout.write(`config on the wire, ${label}: ${recorder.requests.length} request(s) checked\n`);
   });
 
   if (runtime.node === 24 || runtime.ric === 'v3') {
