@@ -51,6 +51,14 @@ const E2E_VARIABLES: Readonly<Record<string, VariableCase>> = Object.fromEntries
       bad: fc.constantFrom('htp', 'http,nosuch', 'aws-sdk,x1'),
     },
     OTEL_NODE_DISABLED_INSTRUMENTATIONS: { good: fc.constantFrom('', 'fs', 'dns,net'), bad: fc.constantFrom('nosuch', 'http,x2') },
+    // Good values that still export each invocation's span before the function shuts down, so
+    // every run puts requests on the wire (bad values fall back to defaults, which export too).
+    OTEL_TRACES_EXPORTER: { good: fc.constantFrom('otlp', ' OTLP ', 'otlp,console', 'otlp-stdout,otlp'), bad: fc.constantFrom('zipkin', 'otlp,jaeger', 'none,otlp') },
+    OTEL_TRACES_SAMPLER: { good: fc.constantFrom('always_on', 'parentbased_always_on', 'PARENTBASED_TRACEIDRATIO'), bad: fc.constantFrom('sometimes', 'always') },
+    OTEL_TRACES_SAMPLER_ARG: { good: fc.constantFrom('1', '1.0', ' 1 '), bad: fc.constantFrom('-0.5', 'half', '2') },
+    OTEL_LAMBDA_FLUSH_MODE: { good: fc.constantFrom('sync', 'deferred', ' SYNC '), bad: fc.constantFrom('later', 'async') },
+    OTEL_EXPORTER_OTLP_TIMEOUT: { good: fc.integer({ min: 2_000, max: 900_000 }).map(String), bad: fc.constantFrom('0', 'soon', '900001') },
+    OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: { good: fc.integer({ min: 2_000, max: 900_000 }).map(String), bad: fc.constantFrom('-1', '1.5', '1e9') },
   }).filter(([name]) => !NOT_GENERATED.includes(name)).map(([name, variable]) => [
     name,
     { ...variable, good: withoutNul(variable.good), ...(variable.bad === undefined ? {} : { bad: withoutNul(variable.bad) }) },
@@ -116,6 +124,7 @@ describe.each(RUNTIME_COMBINATIONS)('configuration on the wire on Node $node wit
         expect(attributed).toEqual(Object.fromEntries(bad.map((name) => [name, 1])));
         // Every request well-formed, with a payload that decodes; the resource as configured.
         const sent = recorder.requests.slice(sentBefore);
+        expect(sent.some((request) => request.path.startsWith(`${SIGNAL_PATHS.traces}/`))).toBe(true);
         for (const request of sent) {
           expect({ path: request.path, problems: request.problems }).toEqual({ path: request.path, problems: [] });
           const decoded = decode(request);
@@ -125,8 +134,6 @@ describe.each(RUNTIME_COMBINATIONS)('configuration on the wire on Node $node wit
       }),
       { numRuns: RUNS[label] ?? 3 },
     );
-    // For the record: generated settings may send nothing at all (none, always_off, a 1 ms timeout),
-    // so the count is printed, not asserted; the cases below always send.
     process.stdout.write(`config on the wire, ${label}: ${recorder.requests.length} request(s) checked\n`);
   });
 
