@@ -3,6 +3,7 @@
  * Loaded by bootstrap.ts inside its fail-open guard.
  */
 import { loadConfig, quoted } from './config/index.ts';
+import { serveApiCopies } from './api-bridge/serve-api-copies.ts';
 import { chooseFlush } from './flush/choose-flush.ts';
 import { combineFlushables } from './flush/flush-strategy.ts';
 import { FlushWaiter } from './flush/flush-waiter.ts';
@@ -14,6 +15,8 @@ import { GuardedSpanProcessor } from './hooks/guarded-span-processor.ts';
 import { loadUserHooks } from './hooks/load-user-hooks.ts';
 import { resolveHandlerLocation } from './handler/resolve-handler.ts';
 import { startInstrumentations } from './instrumentations/start-instrumentations.ts';
+import { selectInstrumentations } from './instrumentations/instrumentation-settings.ts';
+import { traceAwsCallsOverHttp2 } from './aws-requests/index.ts';
 import { installCrashGuard } from './invocation/crash-guard.ts';
 import { createInvocationLifecycle } from './invocation/lifecycle.ts';
 import { OpenSpanTracker } from './invocation/open-spans.ts';
@@ -27,6 +30,8 @@ export async function startLayer(): Promise<void> {
   const startedAt = performance.now();
   const { config, warnings } = loadConfig(process.env);
   setLogLevel(config.logLevel);
+  // Before anything registers with the API and before any of the function's code loads.
+  serveApiCopies();
   routeDiagnostics(config.logLevel);
   for (const warning of warnings) log.warn(warning);
   if (config.sdkDisabled) {
@@ -48,6 +53,8 @@ export async function startLayer(): Promise<void> {
   });
   const instrumentations = startInstrumentations(config);
   for (const warning of instrumentations.warnings) log.warn(warning);
+  // A bundled AWS SDK's HTTP/2 calls (Kinesis): no instrumentation sees them (src/aws-requests/).
+  if (selectInstrumentations(config).entries.some((entry) => entry.name === 'aws-sdk')) traceAwsCallsOverHttp2();
   const signals = await startSignals(config, resource);
   const flushTarget = signals.flushables.length === 0 ? tracing.flushable : combineFlushables([tracing.flushable, ...signals.flushables]);
   const waiter = new FlushWaiter(flushTarget, tracing.exportHealth);
