@@ -34,7 +34,7 @@ export async function buildLayer({ quiet = false } = {}) {
   const instrumentationEntries = Object.fromEntries(catalogue.map((entry) => [`instrumentations/${entry.name}`, `otel-instrumentation:${entry.name}`]));
 
   const result = await build({
-    entryPoints: { bootstrap: join(ROOT, 'src/bootstrap.ts'), ...instrumentationEntries },
+    entryPoints: { 'start-layer': join(ROOT, 'src/start-layer.ts'), ...instrumentationEntries },
     plugins: [instrumentationEntryPlugin(catalogue), singleOpenTelemetryCopyPlugin(), layerApiGlobalPlugin(), builtinsThroughRequirePlugin(), inlineSemanticConventionsPlugin()],
     outdir: join(LAYER_DIR, 'otel-lambda'),
     outExtension: { '.js': '.mjs' },
@@ -54,11 +54,14 @@ export async function buildLayer({ quiet = false } = {}) {
     sourcemap: 'external',
     legalComments: 'none',
     banner: { js: REQUIRE_BANNER },
+    // src/version.ts: the instrumentation scope's version and the exports' User-Agent.
+    define: { __OTEL_LAMBDA_LAYER_VERSION__: JSON.stringify(await layerVersion()) },
     logLevel: 'warning',
     metafile: true,
   });
+  const bootstrap = await buildBootstrap();
   // What went into which file, for size and cold-start work (esbuild's analyzer reads it too).
-  writeFileSync(join(DIST, 'metafile.json'), JSON.stringify(result.metafile));
+  writeFileSync(join(DIST, 'metafile.json'), JSON.stringify({ inputs: { ...result.metafile.inputs, ...bootstrap.metafile.inputs }, outputs: { ...result.metafile.outputs, ...bootstrap.metafile.outputs } }));
   await buildAwsRecogniser();
 
   // Source maps stay out of the zip (size), next to it for debugging.
@@ -77,6 +80,41 @@ export async function buildLayer({ quiet = false } = {}) {
     throw new Error(`layer zip is ${report.zipBytes} bytes, over the budget of ${ZIP_BUDGET_BYTES} bytes`);
   }
   return { layerDir: LAYER_DIR, zipPath: ZIP_PATH, ...report };
+}
+
+/**
+ * The preload on its own, one file that imports nothing: it is loaded in every node child process
+ * and worker thread of the function (NODE_OPTIONS), where it must decide and return having loaded
+ * nothing else, and it must fail open even when the layer's other files are damaged. (In the
+ * split build esbuild gives an entry of more than one module an import of its helpers chunk.)
+ * The rest of the layer is the split build's `start-layer.mjs`, imported dynamically.
+ */
+async function buildBootstrap() {
+  const result = await build({
+    entryPoints: { bootstrap: join(ROOT, 'src/bootstrap.ts') },
+    plugins: [{
+      name: 'start-layer-from-the-split-build',
+      setup(pluginBuild) {
+        pluginBuild.onResolve({ filter: /^\.\/start-layer\.ts$/ }, () => ({ path: './start-layer.mjs', external: true }));
+      },
+    }],
+    outdir: join(LAYER_DIR, 'otel-lambda'),
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node22',
+    minify: process.env.LAYER_NO_MINIFY !== '1',
+    sourcemap: 'external',
+    legalComments: 'none',
+    logLevel: 'warning',
+    metafile: true,
+  });
+  const imports = Object.values(result.metafile.outputs).flatMap((output) => output.imports ?? []);
+  if (imports.some((entry) => entry.kind !== 'dynamic-import' || entry.path !== './start-layer.mjs')) {
+    throw new Error(`bootstrap.mjs must import nothing but ./start-layer.mjs, dynamically; it imports ${JSON.stringify(imports)}`);
+  }
+  return result;
 }
 
 /**
@@ -217,6 +255,10 @@ function inlineSemanticConventionsPlugin() {
       });
     },
   };
+}
+
+async function layerVersion() {
+  return JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')).version;
 }
 
 function listFiles(dir) {

@@ -2,7 +2,7 @@
  * Starts the layer: configuration, the trace pipeline, instrumentations and the handler patch.
  * Loaded by bootstrap.ts inside its fail-open guard.
  */
-import { loadConfig } from './config/index.ts';
+import { loadConfig, quoted } from './config/index.ts';
 import { serveApiCopies } from './api-bridge/serve-api-copies.ts';
 import { chooseFlush } from './flush/choose-flush.ts';
 import { combineFlushables } from './flush/flush-strategy.ts';
@@ -41,7 +41,7 @@ export async function startLayer(): Promise<void> {
   const { taskRoot, handler } = config.lambda;
   const location = taskRoot === undefined || handler === undefined ? undefined : resolveHandlerLocation(taskRoot, handler);
   if (taskRoot === undefined || location === undefined) {
-    log.warn(`cannot locate the handler (_HANDLER="${handler ?? ''}", LAMBDA_TASK_ROOT="${taskRoot ?? ''}"); not tracing.`);
+    log.warn(`cannot locate the handler (_HANDLER=${quoted(handler ?? '')}, LAMBDA_TASK_ROOT=${quoted(taskRoot ?? '')}); not tracing.`);
     return;
   }
 
@@ -52,7 +52,6 @@ export async function startLayer(): Promise<void> {
     ownProcessors: [openSpans],
     userProcessors: (hooks.spanProcessors ?? []).map((processor, index) => new GuardedSpanProcessor(processor, index)),
   });
-  for (const warning of tracing.warnings) log.warn(warning);
   const instrumentations = startInstrumentations(config);
   for (const warning of instrumentations.warnings) log.warn(warning);
   // A bundled AWS SDK's HTTP/2 calls (Kinesis): no instrumentation sees them (src/aws-requests/).
@@ -77,6 +76,7 @@ export async function startLayer(): Promise<void> {
     finalFlush: () => flush.strategy.shutdown(config.flushTimeoutMs),
     hooks,
     recordInvocation: signals.recordInvocation,
+    semconvCompat: config.semconvCompat,
   });
   installCrashGuard(lifecycle);
   installHandlerPatch(location, taskRoot, createHandlerWrapper(lifecycle), {

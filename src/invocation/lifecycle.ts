@@ -10,6 +10,7 @@ import { safeCall } from '../hooks/safe-call.ts';
 import type { UserHooks } from '../hooks/user-hooks.ts';
 import type { InvocationRecorder } from '../signals/faas-metrics.ts';
 import { cancelUnrefTimer, startUnrefTimer } from '../unref-timer.ts';
+import { withCompatNames, type SemconvCompat } from '../semconv.ts';
 
 export type Outcome = { status: 'ok'; result: unknown } | { status: 'error'; error: unknown };
 
@@ -46,6 +47,8 @@ export interface LifecycleDependencies {
   readonly hooks: UserHooks;
   /** FaaS metrics, when metrics are on. */
   readonly recordInvocation: InvocationRecorder | undefined;
+  /** OTEL_LAMBDA_SEMCONV_COMPAT: which names renamed attributes go under. */
+  readonly semconvCompat: SemconvCompat;
 }
 
 /** Marks spans ended by the layer because the invocation ran out of time. */
@@ -56,7 +59,7 @@ export const ABORT_ATTRIBUTE = 'aws.lambda.aborted';
 interface RunningInvocation {
   readonly span: Span;
   /** Records the invocation's FaaS metrics. */
-  readonly report: (failed: boolean) => void;
+  readonly report: (failed: boolean, timedOut?: boolean) => void;
   end(close: () => void, hint?: CompletionHint): Promise<void>;
 }
 
@@ -74,7 +77,7 @@ export function createInvocationLifecycle(deps: LifecycleDependencies): Invocati
   const extractors: readonly TriggerExtractor[] = [...(deps.hooks.triggerExtractors ?? []), ...TRIGGER_EXTRACTORS];
   const { requestHook, responseHook } = deps.hooks;
 
-  function track(span: Span, context: LambdaContextLike, report: (failed: boolean) => void): RunningInvocation {
+  function track(span: Span, context: LambdaContextLike, report: (failed: boolean, timedOut?: boolean) => void): RunningInvocation {
     let ended: Promise<void> | undefined;
     let guard: NodeJS.Timeout | undefined;
     const invocation: RunningInvocation = {
@@ -94,7 +97,7 @@ export function createInvocationLifecycle(deps: LifecycleDependencies): Invocati
     guard = scheduleTimeoutGuard(context, deps.timeoutMarginMs, () => {
       void invocation.end(() => {
         endAsFailed(deps.openSpans, span, 'Lambda invocation timed out', TIMEOUT_ATTRIBUTE);
-        report(true);
+        report(true, true);
       });
     });
     return invocation;
@@ -108,19 +111,19 @@ export function createInvocationLifecycle(deps: LifecycleDependencies): Invocati
         const parent = parentContextOf(context, trigger.parent, deps.parentSources, deps.respectUnsampledXray);
         const span = deps.tracer.startSpan(
           trigger.spanName ?? context.functionName ?? deps.functionName ?? 'lambda-invocation',
-          { kind: trigger.kind, attributes: { ...invocationAttributes(context, coldStart), ...trigger.attributes }, links: [...(trigger.links ?? [])] },
+          { kind: trigger.kind, attributes: withCompatNames({ ...invocationAttributes(context, coldStart), ...trigger.attributes }, deps.semconvCompat), links: [...(trigger.links ?? [])] },
           parent,
         );
         const isColdStart = coldStart;
         coldStart = false;
         if (requestHook !== undefined) safeCall('requestHook', () => requestHook(span, { event, context: lambdaContext }));
         const startedAt = performance.now();
-        const report = (failed: boolean): void => {
+        const report = (failed: boolean, timedOut = false): void => {
           const record = deps.recordInvocation;
           if (record === undefined) return;
           const triggerName = trigger.attributes['faas.trigger'];
           safeCall('FaaS metrics', () =>
-            record({ durationMs: performance.now() - startedAt, failed, coldStart: isColdStart, trigger: typeof triggerName === 'string' ? triggerName : undefined }),
+            record({ durationMs: performance.now() - startedAt, failed, timedOut, coldStart: isColdStart, trigger: typeof triggerName === 'string' ? triggerName : undefined }),
           );
         };
         const invocation = track(span, context, report);

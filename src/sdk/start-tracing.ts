@@ -12,6 +12,7 @@ import { LeanTracerProvider } from '../tracing/lean-tracer-provider.ts';
 import { buildPropagator } from './build-propagator.ts';
 import type { Resource } from '@opentelemetry/resources';
 import { buildSampler } from './build-sampler.ts';
+import { LAYER_SCOPE_NAME, LAYER_VERSION } from '../version.ts';
 
 export interface Tracing {
   readonly tracer: Tracer;
@@ -20,10 +21,7 @@ export interface Tracing {
   /** Readies the first export during init, where the exporter can (connection, resource encoding). */
   readonly prepareExport: () => void;
   readonly exportHealth: ExportHealth;
-  readonly warnings: readonly string[];
 }
-
-export const TRACER_NAME = 'otel-lambda-layer';
 
 /**
  * The trace pipeline from its constituent packages rather than `@opentelemetry/sdk-node`:
@@ -41,21 +39,23 @@ export interface TracingOptions {
 }
 
 export function startTracing(config: LayerConfig, resource: Resource, options: TracingOptions): Tracing {
-  const { propagator, warnings } = buildPropagator(config.propagators);
-  const exporter = createSpanExporter(config);
-  const observed = exporter === undefined ? undefined : new ObservedExporter(exporter);
-  const queue = observed === undefined ? undefined : new ExportQueue(spanStoreFor(exporter, observed), {
-    maxQueueSize: config.batch.maxQueueSize,
-    maxExportBatchSize: config.batch.maxExportBatchSize,
-    scheduledDelayMs: config.batch.scheduledDelayMs,
-    onDropped: (count) => observed.countQueueDrop(count),
-  });
-  const processors: readonly SpanProcessor[] = [...options.ownProcessors, ...options.userProcessors];
+  const propagator = buildPropagator(config.propagators);
+  const exporters = createSpanExporter(config);
+  const observed = exporters === undefined ? undefined : new ObservedExporter(exporters.exporter);
+  const queue =
+    exporters === undefined || observed === undefined
+      ? undefined
+      : new ExportQueue(spanStoreFor(exporters.exporter, observed), {
+          maxQueueSize: config.batch.maxQueueSize,
+          maxExportBatchSize: config.batch.maxExportBatchSize,
+          scheduledDelayMs: config.batch.scheduledDelayMs,
+          onDropped: (count) => observed.countQueueDrop(count),
+        });
   const provider = new LeanTracerProvider({
     resource,
     sampler: buildSampler(config.sampler, config.samplerRatio),
     limits: config.spanLimits,
-    processors,
+    processors: [...options.ownProcessors, ...options.userProcessors],
     queue,
   });
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
@@ -75,13 +75,13 @@ export function startTracing(config: LayerConfig, resource: Resource, options: T
     },
   };
   const prepareExport = (): void => {
-    if (exporter instanceof OtlpHttpSpanExporter) exporter.prepare(resource);
+    exporters?.otlp?.prepare(resource);
   };
-  return { tracer: provider.getTracer(TRACER_NAME), flushable, prepareExport, exportHealth, warnings };
+  return { tracer: provider.getTracer(LAYER_SCOPE_NAME, LAYER_VERSION), flushable, prepareExport, exportHealth };
 }
 
-/** OTLP/protobuf spans are encoded as they end; other exporters take the spans themselves. */
-function spanStoreFor(exporter: SpanExporter | undefined, observed: ObservedExporter): SpanStore {
+/** A lone OTLP/protobuf exporter gets spans encoded as they end; other exporters take the spans themselves. */
+function spanStoreFor(exporter: SpanExporter, observed: ObservedExporter): SpanStore {
   if (exporter instanceof OtlpHttpSpanExporter && exporter.sendsProtobuf) {
     return new EncodedSpanStore(exporter.protobufEncoder, (body, spanCount, done) => observed.exportEncoded(body, spanCount, done));
   }

@@ -1,11 +1,16 @@
 import { context } from '@opentelemetry/api';
 import { SeverityNumber, type Logger } from '@opentelemetry/api-logs';
-import { OTLPLogExporter as OtlpHttpJsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
-import { OTLPLogExporter as OtlpHttpProtobufLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
+import { createOtlpNetworkExportDelegate, ExporterMetrics, OTLPExporterBase } from '@opentelemetry/otlp-exporter-base';
+// The logs modules of the transformer: its index also loads the metrics serializer and sdk-metrics.
+import { LogsExporterMetricsHelper } from '@opentelemetry/otlp-transformer/build/esm/logs/index.js';
+import { JsonLogsSerializer } from '@opentelemetry/otlp-transformer/build/esm/logs/json/index.js';
+import { ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer/build/esm/logs/protobuf/index.js';
 import type { Resource } from '@opentelemetry/resources';
-import { BatchLogRecordProcessor, ConsoleLogRecordExporter, LoggerProvider, type LogRecordExporter } from '@opentelemetry/sdk-logs';
+import { BatchLogRecordProcessor, ConsoleLogRecordExporter, LoggerProvider, type LogRecordExporter, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { format } from 'node:util';
 import type { LayerConfig } from '../config/index.ts';
+import { createOtlpTransport } from '../exporters/otlp-transport.ts';
+import { LAYER_SCOPE_NAME, LAYER_VERSION } from '../version.ts';
 
 const CONSOLE_SEVERITIES = {
   trace: [SeverityNumber.TRACE, 'TRACE'],
@@ -24,14 +29,9 @@ export interface Logs {
 
 /** Loaded only when OTEL_LOGS_EXPORTER enables logs (a separate chunk of the bundle). */
 export function startLogs(config: LayerConfig, resource: Resource): Logs {
-  const exporter: LogRecordExporter =
-    config.logsExporter === 'console'
-      ? new ConsoleLogRecordExporter()
-      : config.otlpProtocol === 'http/json'
-        ? new OtlpHttpJsonLogExporter()
-        : new OtlpHttpProtobufLogExporter();
+  const exporter: LogRecordExporter = config.logsExporter === 'console' ? new ConsoleLogRecordExporter() : otlpLogExporter(config);
   const provider = new LoggerProvider({ resource, processors: [new BatchLogRecordProcessor({ exporter })] });
-  const logger = provider.getLogger('otel-lambda-layer');
+  const logger = provider.getLogger(LAYER_SCOPE_NAME, LAYER_VERSION);
   let captured = false;
   return {
     provider,
@@ -41,6 +41,16 @@ export function startLogs(config: LayerConfig, resource: Resource): Logs {
       captureConsoleInto(logger);
     },
   };
+}
+
+/** The SDK's OTLP log exporter over the layer's transport (see otlp-transport.ts). */
+function otlpLogExporter(config: LayerConfig): LogRecordExporter {
+  const settings = config.otlpLogs;
+  const serializer = settings.protocol === 'http/json' ? JsonLogsSerializer : ProtobufLogsSerializer;
+  const selfMetrics = new ExporterMetrics<ReadableLogRecord[]>({ componentType: 'otlp_http_log_exporter', metricsHelper: LogsExporterMetricsHelper, url: settings.url, meterProvider: undefined, responseAttributesFromError: () => ({}) });
+  return new OTLPExporterBase<ReadableLogRecord[]>(
+    createOtlpNetworkExportDelegate({ timeoutMillis: settings.timeoutMs, concurrencyLimit: 4, compression: 'none' }, serializer, selfMetrics, createOtlpTransport(settings)),
+  );
 }
 
 /**

@@ -15,7 +15,7 @@ import {
   type LogLine,
   type OtlpReceiver,
 } from '../sandbox/index.ts';
-import { LAYER_SCOPE } from './differential.ts';
+import { isInvocationSpanOf } from './differential.ts';
 import { startWithLayer, withFunction, type RuntimeCombination } from './layer-function.ts';
 import { HANDLER_FIXTURES } from './paths.ts';
 
@@ -118,7 +118,7 @@ export function outputLines(logs: readonly LogLine[], stream: 'stdout' | 'stderr
 
 /** The layer's invocation span of one invoke, if exported. */
 export function invocationSpansOf(spans: readonly DecodedSpan[], requestId: string): DecodedSpan[] {
-  return spans.filter((span) => span.scope.name === LAYER_SCOPE && span.attributes['faas.invocation_id'] === requestId);
+  return spans.filter((span) => isInvocationSpanOf(span, requestId));
 }
 
 /** Every span whose trace is the invocation span's. */

@@ -7,9 +7,21 @@
  */
 import { startFunction, startOtlpReceiver, type DecodedSpan, type FunctionError, type InvokeResult, type OtlpReceiver, type ResponseChunk } from '../sandbox/index.ts';
 import { startWithLayer, withFunction, type RuntimeCombination } from './layer-function.ts';
+import { ATTR_FAAS_INVOCATION_ID } from '../../src/semconv.ts';
+import { LAYER_SCOPE_NAME } from '../../src/version.ts';
 
 /** The instrumentation scope of the layer's invocation span. */
-export const LAYER_SCOPE = 'otel-lambda-layer';
+export const LAYER_SCOPE = LAYER_SCOPE_NAME;
+/**
+ * The attribute that ties an invocation span to its request id: the one constant every test keys
+ * on (the conventions renamed it from `faas.invocation_id`; see src/semconv.ts).
+ */
+export const INVOCATION_ID_ATTRIBUTE = ATTR_FAAS_INVOCATION_ID;
+
+/** Whether `span` is the layer's invocation span of `requestId`. */
+export function isInvocationSpanOf(span: DecodedSpan, requestId: string): boolean {
+  return span.scope.name === LAYER_SCOPE && span.attributes[INVOCATION_ID_ATTRIBUTE] === requestId;
+}
 /** `Status.StatusCode` in opentelemetry-proto trace/v1/trace.proto. */
 export const STATUS_CODE_OK = 1;
 export const STATUS_CODE_ERROR = 2;
@@ -166,7 +178,7 @@ export function expectSameRuntimeResults(run: DifferentialRun): void {
 
 /** The layer's invocation spans for one request id. */
 export function invocationSpansOf(receiver: OtlpReceiver, requestId: string): DecodedSpan[] {
-  return receiver.spans().filter((span) => span.scope.name === LAYER_SCOPE && span.attributes['faas.invocation_id'] === requestId);
+  return receiver.spans().filter((span) => isInvocationSpanOf(span, requestId));
 }
 
 /** Asserts exactly one invocation span for the invoke and returns it. */

@@ -7,7 +7,7 @@ describe('loadConfig', () => {
     expect(warnings).toEqual([]);
     expect(config).toMatchObject({
       sdkDisabled: false,
-      tracesExporter: 'otlp',
+      tracesExporters: ['otlp'],
       propagators: ['tracecontext', 'baggage', 'xray'],
       flushMode: 'sync',
       flushTimeoutMs: 500,
@@ -30,12 +30,13 @@ describe('loadConfig', () => {
     const { config, warnings } = loadConfig({ OTEL_LAMBDA_FLUSH_TIMEOUT_MS: 'soon', OTEL_TRACES_EXPORTER: 'zipkin' });
 
     expect(config.flushTimeoutMs).toBe(500);
-    expect(config.tracesExporter).toBe('otlp');
+    expect(config.tracesExporters).toEqual(['otlp']);
     expect(warnings).toHaveLength(2);
     const timeoutWarning = warnings.find((warning) => warning.includes('OTEL_LAMBDA_FLUSH_TIMEOUT_MS="soon"'));
     const exporterWarning = warnings.find((warning) => warning.includes('OTEL_TRACES_EXPORTER="zipkin"'));
     expect(timeoutWarning).toContain('using 500');
     expect(exporterWarning).toContain('allowed: otlp, console, otlp-stdout, none');
+    expect(exporterWarning).toContain('using "otlp"');
   });
 
   it('reads span limits, the span-specific variables over the general ones, with the SDK defaults', () => {

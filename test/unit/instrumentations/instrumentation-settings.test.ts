@@ -18,11 +18,12 @@ describe('selectInstrumentations', () => {
     expect(names({ enabledInstrumentations: ['http', 'pg'], disabledInstrumentations: ['@opentelemetry/instrumentation-pg'] })).toEqual(['http']);
   });
 
-  it('warns once about unknown names, listing the valid ones', () => {
-    const { warnings } = selectInstrumentations({ enabledInstrumentations: ['htp'], disabledInstrumentations: ['nope', 'nope'] });
+  it('warns once per variable about its unknown names, listing the valid ones', () => {
+    const { warnings } = selectInstrumentations({ enabledInstrumentations: ['htp', 'http'], disabledInstrumentations: ['nope', 'nope'] });
 
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain('htp, nope');
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toMatch(/^OTEL_NODE_ENABLED_INSTRUMENTATIONS names unknown instrumentation\(s\) "htp";/);
+    expect(warnings[1]).toMatch(/^OTEL_NODE_DISABLED_INSTRUMENTATIONS names unknown instrumentation\(s\) "nope";/);
     expect(warnings[0]).toContain('aws-sdk');
   });
 

@@ -1,0 +1,54 @@
+/**
+ * The README lists every attribute key the layer emits that the semantic conventions do not
+ * define ("Attributes of the layer's own"). This collects the keys from the code that makes
+ * them (each trigger on every event fixture, the invocation's own attributes, the timeout and
+ * abort marks, the compatibility names) and checks the list against the registry of the
+ * @opentelemetry/semantic-conventions release the layer follows (a devDependency, 1.45).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as stable from '@opentelemetry/semantic-conventions';
+import * as incubating from '@opentelemetry/semantic-conventions/incubating';
+import { invocationAttributes } from '../../src/invocation/invocation-attributes.ts';
+import { ABORT_ATTRIBUTE, TIMEOUT_ATTRIBUTE } from '../../src/invocation/lifecycle.ts';
+import { LEGACY_ATTRIBUTE_NAMES } from '../../src/semconv.ts';
+import { extractTrigger } from '../../src/triggers/index.ts';
+import { REPO_ROOT } from '../support/paths.ts';
+import { eventFixtureNames, loadEvent } from './triggers/event-fixtures.ts';
+
+function emittedKeys(): Set<string> {
+  const keys = new Set<string>([TIMEOUT_ATTRIBUTE, ABORT_ATTRIBUTE, ...Object.values(LEGACY_ATTRIBUTE_NAMES)]);
+  const context = { awsRequestId: 'id', invokedFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:f', functionName: 'f' };
+  for (const key of Object.keys(invocationAttributes(context, true))) keys.add(key);
+  for (const name of eventFixtureNames()) {
+    const trigger = extractTrigger(loadEvent(name));
+    for (const key of Object.keys(trigger.attributes)) keys.add(key);
+    for (const link of trigger.links ?? []) for (const key of Object.keys(link.attributes ?? {})) keys.add(key);
+    for (const result of [{ statusCode: 200 }, { statusCode: 503 }, 'text']) for (const key of Object.keys(trigger.describeResult?.(result)?.attributes ?? {})) keys.add(key);
+  }
+  return keys;
+}
+
+function readmeOwnKeys(): string[] {
+  const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf("### Attributes of the layer's own"));
+  const table = section.slice(0, section.indexOf('\n\n', section.indexOf('| key |')));
+  return table
+    .split('\n')
+    .filter((line) => line.startsWith('| `'))
+    .flatMap((line) => [...line.split('|')[1]!.matchAll(/`([^`]+)`/g)].map((match) => match[1]!));
+}
+
+describe("the README's list of the layer's own attribute keys", () => {
+  it('names exactly the keys the layer emits that the conventions do not define', () => {
+    // Prepare
+    const registry = new Set(Object.entries({ ...stable, ...incubating }).filter(([name, value]) => name.startsWith('ATTR_') && typeof value === 'string').map(([, value]) => value as string));
+
+    // Act
+    const own = [...emittedKeys()].filter((key) => !registry.has(key)).sort();
+
+    // Assess
+    expect(own.length).toBeGreaterThan(0);
+    expect(readmeOwnKeys().sort()).toEqual(own);
+  });
+});
