@@ -25,6 +25,8 @@ export interface BenchOptions {
   compareDir?: string;
   /** Run the compared layer mounted at /opt in a private mount namespace, as Lambda does. */
   compareAtOpt: boolean;
+  /** The same for our layer (decided at start: where the machine allows it). */
+  layerAtOpt: boolean;
   compareWrapper: string;
   compareEnv: Record<string, string>;
   jsonPath: string;
@@ -137,6 +139,7 @@ export function parseOptions(argv: string[]): BenchOptions | undefined {
     memoryMb: memorySizes(values.memory),
     ...(values.compare !== undefined ? { compareDir: resolve(values.compare) } : {}),
     compareAtOpt: values['compare-in-place'] !== true,
+    layerAtOpt: false,
     compareWrapper: values['compare-wrapper'] ?? 'otel-handler',
     compareEnv: keyValues(values['compare-env']),
     jsonPath: isAbsolute(jsonPath) ? jsonPath : resolve(jsonPath),

@@ -73,6 +73,7 @@ export function planSubjects(options: BenchOptions, layerDir: string, otlpUrl: s
       mode,
       layerDir,
       execWrapper: join(layerDir, 'otel-handler'),
+      mountAtOpt: options.layerAtOpt,
       // sync is the default: leave it unset so the default configuration is what is measured.
       env: mode === 'sync' ? { ...exportTo } : { ...exportTo, OTEL_LAMBDA_FLUSH_MODE: mode },
     });

@@ -14,7 +14,7 @@ function header(results: BenchResults): string[] {
     `otel-lambda-layer benchmark, ${results.startedAt} (${results.durationSeconds.toFixed(0)} s)`,
     `  ${settings.cold} cold starts × (1 + ${settings.warm} warm invocations) per subject, interleaved; ${settings.memoryMb.join(', ')} MB`,
     `  machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.platform} ${machine.release}; load average ${load(machine.loadAverageBefore)} before, ${load(machine.loadAverageAfter)} after`,
-    `  layer: zip ${results.layer.zipBytes === undefined ? 'n/a' : formatKb(results.layer.zipBytes)}, unzipped ${formatKb(results.layer.unzippedBytes)}, ${results.layer.fileCount} files`,
+    `  layer: zip ${results.layer.zipBytes === undefined ? 'n/a' : formatKb(results.layer.zipBytes)}, unzipped ${formatKb(results.layer.unzippedBytes)}, ${results.layer.fileCount} files, ${settings.layerAtOpt ? 'mounted at /opt' : 'run from a temporary directory'}`,
   ];
   if (results.compareLayer) {
     const where = settings.compareAtOpt === true ? ', mounted at /opt' : ', run from its directory';

@@ -48,7 +48,7 @@ export interface BenchResults {
   finishedAt: string;
   durationSeconds: number;
   machine: { platform: string; release: string; cpus: number; cpuModel: string; loadAverageBefore: number[]; loadAverageAfter: number[] };
-  settings: { cold: number; warm: number; memoryMb: number[]; nodes: number[]; functions: string[]; modes: string[]; compareDir?: string; compareWrapper?: string; compareAtOpt?: boolean };
+  settings: { cold: number; warm: number; memoryMb: number[]; nodes: number[]; functions: string[]; modes: string[]; compareDir?: string; compareWrapper?: string; compareAtOpt?: boolean; layerAtOpt: boolean };
   layer: LayerSummary;
   compareLayer?: LayerSummary;
   variants: VariantResult[];
@@ -147,6 +147,7 @@ export function settingsOf(options: BenchOptions): BenchResults['settings'] {
     cold: options.cold,
     warm: options.warm,
     memoryMb: [...options.memoryMb],
+    layerAtOpt: options.layerAtOpt,
     nodes: [...options.nodes],
     functions: [...options.functions],
     modes: [...options.modes],
