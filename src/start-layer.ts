@@ -69,6 +69,7 @@ export async function startLayer(): Promise<void> {
     finalFlush: () => flush.strategy.shutdown(config.flushTimeoutMs),
     hooks,
     recordInvocation: signals.recordInvocation,
+    triggerOptions: { maxFailedItemIds: config.batchItemFailuresMaxIds },
   });
   installCrashGuard(lifecycle);
   installHandlerPatch(location, taskRoot, createHandlerWrapper(lifecycle), {
