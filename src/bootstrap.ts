@@ -7,10 +7,12 @@
  * The rest of the layer is imported dynamically so that even its load errors land in this catch.
  */
 const PREFIX = '[otel-lambda]';
+// Where the layer's share of init begins (the init span shows it).
+const startedAt = performance.now();
 
 try {
   const { startLayer } = await import('./start-layer.ts');
-  await startLayer();
+  await startLayer(startedAt);
 } catch (error) {
   const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   process.stderr.write(

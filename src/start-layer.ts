@@ -2,6 +2,7 @@
  * Starts the layer: configuration, the trace pipeline, instrumentations and the handler patch.
  * Loaded by bootstrap.ts inside its fail-open guard.
  */
+import { startColdStartTracing } from './coldstart/start-cold-start-tracing.ts';
 import { loadConfig } from './config/index.ts';
 import { chooseFlush } from './flush/choose-flush.ts';
 import { combineFlushables } from './flush/flush-strategy.ts';
@@ -23,8 +24,8 @@ import { buildResource } from './sdk/build-resource.ts';
 import { startTracing } from './sdk/start-tracing.ts';
 import { startSignals } from './signals/start-signals.ts';
 
-export async function startLayer(): Promise<void> {
-  const startedAt = performance.now();
+/** `startedAt`: performance.now() when the bootstrap began. */
+export async function startLayer(startedAt: number = performance.now()): Promise<void> {
   const { config, warnings } = loadConfig(process.env);
   setLogLevel(config.logLevel);
   routeDiagnostics(config.logLevel);
@@ -58,6 +59,8 @@ export async function startLayer(): Promise<void> {
   });
   const flush = await chooseFlush(config, flushTarget, waiter, sync);
   flushOnSigterm(flush.strategy, flush.shutdownBudgetMs);
+  const finalFlush = (): Promise<void> => flush.strategy.shutdown(config.flushTimeoutMs);
+  const coldStart = startColdStartTracing(config, { tracer: tracing.tracer, finalFlush, layerStartedAt: startedAt });
   const lifecycle = createInvocationLifecycle({
     tracer: tracing.tracer,
     flush: flush.strategy,
@@ -66,22 +69,26 @@ export async function startLayer(): Promise<void> {
     parentSources: config.parentSources,
     respectUnsampledXray: config.respectUnsampledXray,
     timeoutMarginMs: config.timeoutMarginMs,
-    finalFlush: () => flush.strategy.shutdown(config.flushTimeoutMs),
+    finalFlush,
     hooks,
     recordInvocation: signals.recordInvocation,
     triggerOptions: { maxFailedItemIds: config.batchItemFailuresMaxIds },
+    extensions: [coldStart.extension],
   });
   installCrashGuard(lifecycle);
   installHandlerPatch(location, taskRoot, createHandlerWrapper(lifecycle), {
+    onLoadStart: coldStart.handlerLoadStarted,
     // A CommonJS handler requires its libraries (watched without module hooks); an ES module
     // handler's static imports of built-ins are over once it has loaded.
     onCommonJsLoadStart: instrumentations.stopWatchingImports,
     onLoaded: () => {
+      coldStart.handlerLoaded();
       instrumentations.stopWatchingImports();
       signals.captureConsole?.();
     },
   });
   // Last, so the collector handshake overlaps the runtime loading the handler.
   tracing.prepareExport();
+  coldStart.layerReady();
   log.debug(`started in ${(performance.now() - startedAt).toFixed(1)} ms (handler ${handler}, flush ${config.flushMode}).`);
 }
