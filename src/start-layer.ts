@@ -17,6 +17,8 @@ import { resolveHandlerLocation } from './handler/resolve-handler.ts';
 import { startInstrumentations } from './instrumentations/start-instrumentations.ts';
 import { installCrashGuard } from './invocation/crash-guard.ts';
 import { createInvocationLifecycle } from './invocation/lifecycle.ts';
+import { startLogCorrelation } from './invocation/log-correlation.ts';
+import { payloadCapture } from './invocation/payload-capture.ts';
 import { OpenSpanTracker } from './invocation/open-spans.ts';
 import { log, setLogLevel } from './log.ts';
 import { routeDiagnostics } from './sdk/route-diagnostics.ts';
@@ -73,9 +75,10 @@ export async function startLayer(startedAt: number = performance.now()): Promise
     hooks,
     recordInvocation: signals.recordInvocation,
     triggerOptions: { maxFailedItemIds: config.batchItemFailuresMaxIds },
-    extensions: [coldStart.extension],
+    extensions: [coldStart.extension, payloadCapture(config.payloadCapture)],
   });
   installCrashGuard(lifecycle);
+  const correlateLogs = startLogCorrelation(config);
   installHandlerPatch(location, taskRoot, createHandlerWrapper(lifecycle), {
     onLoadStart: coldStart.handlerLoadStarted,
     // A CommonJS handler requires its libraries (watched without module hooks); an ES module
@@ -84,7 +87,9 @@ export async function startLayer(startedAt: number = performance.now()): Promise
     onLoaded: () => {
       coldStart.handlerLoaded();
       instrumentations.stopWatchingImports();
+      // The runtime client has replaced the console methods by now.
       signals.captureConsole?.();
+      correlateLogs();
     },
   });
   // Last, so the collector handshake overlaps the runtime loading the handler.

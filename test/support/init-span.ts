@@ -44,3 +44,19 @@ export function expectInitFailureTraced(receiver: OtlpReceiver, functionName: st
   expect(request!.receivedAt + ackDelayOf(receiver)).toBeLessThanOrEqual(traced.timings.initErrorAt!);
   return init;
 }
+
+/**
+ * `spans` without init spans and their phases (the init span is a child of the first
+ * invocation's span on a cold start): what tests that count an invocation's own spans compare.
+ */
+export function withoutInitSpans(spans: readonly DecodedSpan[]): DecodedSpan[] {
+  const initIds = new Set(spans.filter((span) => span.name === INIT_SPAN_NAME && span.scope.name === LAYER_SCOPE).map((span) => span.spanId));
+  const byId = new Map(spans.map((span) => [span.spanId, span]));
+  const underInit = (span: DecodedSpan): boolean => {
+    for (let current: DecodedSpan | undefined = span, hops = 0; current !== undefined && hops < 64; current = byId.get(current.parentSpanId), hops++) {
+      if (initIds.has(current.spanId)) return true;
+    }
+    return false;
+  };
+  return spans.filter((span) => !underInit(span));
+}
