@@ -1,7 +1,8 @@
 /**
  * The one-command demo (`./run.sh`): the built layer zip, unpacked like Lambda unpacks it into
  * /opt, traces a sample function in the local Lambda on Node 24 with aws-lambda-ric 4.
- * Prints each response and the trace the OTLP receiver got, as a waterfall.
+ * Prints each response and the traces the OTLP receiver got, as waterfalls: the first
+ * invocation's holds the cold start's init span (src/coldstart/).
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
