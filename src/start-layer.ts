@@ -26,8 +26,9 @@ import { buildResource } from './sdk/build-resource.ts';
 import { startTracing } from './sdk/start-tracing.ts';
 import { startSignals } from './signals/start-signals.ts';
 
-/** `startedAt`: performance.now() when the bootstrap began. */
-export async function startLayer(startedAt: number = performance.now()): Promise<void> {
+/** `bootstrapStartedAt`: performance.now() when the bootstrap began (before this module loaded). */
+export async function startLayer(bootstrapStartedAt: number = performance.now()): Promise<void> {
+  const startedAt = performance.now();
   const { config, warnings } = loadConfig(process.env);
   setLogLevel(config.logLevel);
   routeDiagnostics(config.logLevel);
@@ -62,7 +63,7 @@ export async function startLayer(startedAt: number = performance.now()): Promise
   const flush = await chooseFlush(config, flushTarget, waiter, sync);
   flushOnSigterm(flush.strategy, flush.shutdownBudgetMs);
   const finalFlush = (): Promise<void> => flush.strategy.shutdown(config.flushTimeoutMs);
-  const coldStart = startColdStartTracing(config, { tracer: tracing.tracer, finalFlush, layerStartedAt: startedAt });
+  const coldStart = startColdStartTracing(config, { tracer: tracing.tracer, finalFlush, layerStartedAt: bootstrapStartedAt });
   const lifecycle = createInvocationLifecycle({
     tracer: tracing.tracer,
     flush: flush.strategy,

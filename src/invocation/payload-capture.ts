@@ -1,3 +1,4 @@
+import type { Span } from '@opentelemetry/api';
 import type { PayloadCaptureSettings } from '../config/index.ts';
 import type { InvocationExtension } from './invocation-extension.ts';
 import { serializePayload } from './payload-serializer.ts';
@@ -15,7 +16,7 @@ export const RESPONSE_ATTRIBUTE = 'aws.lambda.response';
  */
 export function payloadCapture(settings: PayloadCaptureSettings): InvocationExtension {
   if (!settings.enabled) return { name: 'payload capture' };
-  const record = (span: Parameters<NonNullable<InvocationExtension['started']>>[0], attribute: string, value: unknown): void => {
+  const record = (span: Span, attribute: string, value: unknown): void => {
     const serialized = serializePayload(value, settings);
     if (serialized !== undefined) span.setAttribute(attribute, serialized.text);
   };
