@@ -6,6 +6,8 @@ import { readFile } from 'node:fs/promises';
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeLayerApiVersion } from './generate-api-version.mjs';
+import { layerApiGlobalPlugin } from './layer-api-global-plugin.mjs';
 import { writeCatalogue } from './generate-catalogue.mjs';
 import { zipDirectory } from './zip-directory.mjs';
 
@@ -28,11 +30,12 @@ export async function buildLayer({ quiet = false } = {}) {
   // esbuild's code splitting keeps what they share (the instrumentation base, the API) in
   // common chunks.
   const catalogue = writeCatalogue();
+  writeLayerApiVersion();
   const instrumentationEntries = Object.fromEntries(catalogue.map((entry) => [`instrumentations/${entry.name}`, `otel-instrumentation:${entry.name}`]));
 
   const result = await build({
     entryPoints: { bootstrap: join(ROOT, 'src/bootstrap.ts'), ...instrumentationEntries },
-    plugins: [instrumentationEntryPlugin(catalogue), singleOpenTelemetryCopyPlugin(), builtinsThroughRequirePlugin(), inlineSemanticConventionsPlugin()],
+    plugins: [instrumentationEntryPlugin(catalogue), singleOpenTelemetryCopyPlugin(), layerApiGlobalPlugin(), builtinsThroughRequirePlugin(), inlineSemanticConventionsPlugin()],
     outdir: join(LAYER_DIR, 'otel-lambda'),
     outExtension: { '.js': '.mjs' },
     bundle: true,
@@ -56,6 +59,7 @@ export async function buildLayer({ quiet = false } = {}) {
   });
   // What went into which file, for size and cold-start work (esbuild's analyzer reads it too).
   writeFileSync(join(DIST, 'metafile.json'), JSON.stringify(result.metafile));
+  await buildAwsRecogniser();
 
   // Source maps stay out of the zip (size), next to it for debugging.
   mkdirSync(MAPS_DIR, { recursive: true });
@@ -73,6 +77,27 @@ export async function buildLayer({ quiet = false } = {}) {
     throw new Error(`layer zip is ${report.zipBytes} bytes, over the budget of ${ZIP_BUDGET_BYTES} bytes`);
   }
   return { layerDir: LAYER_DIR, zipPath: ZIP_PATH, ...report };
+}
+
+/**
+ * The AWS request recogniser and its route tables (src/aws-requests/recogniser.ts), loaded on the
+ * first SigV4-signed request. Built on its own, without code splitting: it shares nothing with
+ * the rest, and as one more entry of the main build it would split esbuild's runtime helpers
+ * out of a chunk every cold start loads into a file of their own (one more file to load).
+ */
+async function buildAwsRecogniser() {
+  await build({
+    entryPoints: [join(ROOT, 'src/aws-requests/recogniser.ts')],
+    outfile: join(LAYER_DIR, 'otel-lambda', 'aws-requests', 'recogniser.mjs'),
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node22',
+    minify: process.env.LAYER_NO_MINIFY !== '1',
+    sourcemap: 'external',
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
 }
 
 function instrumentationEntryPlugin(catalogue) {

@@ -4,6 +4,7 @@
  */
 import { startColdStartTracing } from './coldstart/start-cold-start-tracing.ts';
 import { loadConfig } from './config/index.ts';
+import { serveApiCopies } from './api-bridge/serve-api-copies.ts';
 import { chooseFlush } from './flush/choose-flush.ts';
 import { combineFlushables } from './flush/flush-strategy.ts';
 import { FlushWaiter } from './flush/flush-waiter.ts';
@@ -15,6 +16,8 @@ import { GuardedSpanProcessor } from './hooks/guarded-span-processor.ts';
 import { loadUserHooks } from './hooks/load-user-hooks.ts';
 import { resolveHandlerLocation } from './handler/resolve-handler.ts';
 import { startInstrumentations } from './instrumentations/start-instrumentations.ts';
+import { selectInstrumentations } from './instrumentations/instrumentation-settings.ts';
+import { traceAwsCallsOverHttp2 } from './aws-requests/index.ts';
 import { installCrashGuard } from './invocation/crash-guard.ts';
 import { createInvocationLifecycle } from './invocation/lifecycle.ts';
 import { startLogCorrelation } from './invocation/log-correlation.ts';
@@ -31,6 +34,8 @@ export async function startLayer(bootstrapStartedAt: number = performance.now())
   const startedAt = performance.now();
   const { config, warnings } = loadConfig(process.env);
   setLogLevel(config.logLevel);
+  // Before anything registers with the API and before any of the function's code loads.
+  serveApiCopies();
   routeDiagnostics(config.logLevel);
   for (const warning of warnings) log.warn(warning);
   if (config.sdkDisabled) {
@@ -53,6 +58,8 @@ export async function startLayer(bootstrapStartedAt: number = performance.now())
   for (const warning of tracing.warnings) log.warn(warning);
   const instrumentations = startInstrumentations(config);
   for (const warning of instrumentations.warnings) log.warn(warning);
+  // A bundled AWS SDK's HTTP/2 calls (Kinesis): no instrumentation sees them (src/aws-requests/).
+  if (selectInstrumentations(config).entries.some((entry) => entry.name === 'aws-sdk')) traceAwsCallsOverHttp2();
   const signals = await startSignals(config, resource);
   const flushTarget = signals.flushables.length === 0 ? tracing.flushable : combineFlushables([tracing.flushable, ...signals.flushables]);
   const waiter = new FlushWaiter(flushTarget, tracing.exportHealth);

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { awsFetchHooks, awsHttpClientHooks } from '../aws-requests/index.ts';
 import type { LayerConfig } from '../config/index.ts';
 import { describeError, log } from '../log.ts';
 import type { CatalogueEntry } from './catalogue-entry.ts';
@@ -45,7 +46,7 @@ export interface StartedInstrumentations {
 
 export function startInstrumentations(config: LayerConfig, loadClass: LoadInstrumentationClass = loadBundledClass): StartedInstrumentations {
   const { entries, warnings } = selectInstrumentations(config);
-  const options = instrumentationOptions(config);
+  const options = instrumentationOptions(config, entries.some((entry) => entry.name === 'aws-sdk'));
   const started = new Set<string>();
   const start = (entry: CatalogueEntry): void => {
     if (started.has(entry.name)) return;
@@ -84,10 +85,13 @@ export function startInstrumentations(config: LayerConfig, loadClass: LoadInstru
 }
 
 /** Settings of individual instrumentations that Lambda calls for. */
-function instrumentationOptions(config: LayerConfig): Record<string, Record<string, unknown>> {
+function instrumentationOptions(config: LayerConfig, awsSdkEnabled: boolean): Record<string, Record<string, unknown>> {
   const runtimeApi = config.lambda.runtimeApi;
   return {
     http: {
+      // An AWS SDK bundled into the handler is out of the aws-sdk instrumentation's reach: its
+      // calls are recognised from their HTTP requests instead (src/aws-requests/).
+      ...(awsSdkEnabled ? awsHttpClientHooks() : {}),
       // Lambda invocations do not arrive as HTTP requests to the function.
       disableIncomingRequestInstrumentation: true,
       // The runtime client's (and our extension's) calls to the Runtime API are not the user's work.
@@ -96,5 +100,7 @@ function instrumentationOptions(config: LayerConfig): Record<string, Record<stri
     },
     // Without this, every AWS SDK call would also show its underlying HTTP request as a span.
     'aws-sdk': { suppressInternalInstrumentation: true },
+    // The same for an SDK client configured with the fetch handler.
+    undici: awsSdkEnabled ? awsFetchHooks() : {},
   };
 }
