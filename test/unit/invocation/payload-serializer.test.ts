@@ -25,10 +25,24 @@ const anyValue = fc.anything({
   maxDepth: 6,
 });
 
+/** Every object key in a JSON value, at any depth. */
+function keysOf(value: unknown): string[] {
+  if (typeof value !== 'object' || value === null) return [];
+  if (Array.isArray(value)) return value.flatMap(keysOf);
+  return Object.entries(value).flatMap(([key, entry]) => [key, ...keysOf(entry)]);
+}
+
+/**
+ * Keys the serializer changes on purpose, compared as its documentation says: lower-cased and
+ * stripped of everything but letters and digits (so `C vv` is a card code as much as `cvv`).
+ */
+const CHANGED_ON_PURPOSE = /password|passwd|pwd|secret|token|authorization|cookie|apikey|credential|private|session|signature|accesskey|creditcard|cardnumber|cvv|headers|querystring/;
+
 /** JSON values without what the serializer changes on purpose (secret-looking keys, header maps, JSON in strings, query strings). */
 const plainJson = fc
   .jsonValue({ maxDepth: 6 })
-  .filter((value) => !JSON.stringify(value).match(/password|passwd|pwd|secret|token|authorization|cookie|api.?key|credential|private|session|signature|access.?key|creditcard|cardnumber|cvv|headers|querystring|"[{[]/i));
+  .filter((value) => !keysOf(value).some((key) => CHANGED_ON_PURPOSE.test(key.toLowerCase().replace(/[^a-z0-9]/g, ''))))
+  .filter((value) => !JSON.stringify(value).match(/"[{[]/));
 
 describe('the payload serializer', () => {
   it('writes JSON data as JSON.stringify does when it fits', () => {
