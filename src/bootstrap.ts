@@ -13,11 +13,13 @@
 import { claimRuntime } from './runtime-process.ts';
 
 const PREFIX = '[otel-lambda]';
+// Where the layer's share of init begins (the init span shows it).
+const startedAt = performance.now();
 
 if (claimRuntime(process.env)) {
   try {
     const { startLayer } = await import('./start-layer.ts');
-    await startLayer();
+    await startLayer(startedAt);
   } catch (error) {
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     process.stderr.write(

@@ -2,6 +2,7 @@
  * Starts the layer: configuration, the trace pipeline, instrumentations and the handler patch.
  * Loaded by bootstrap.ts inside its fail-open guard.
  */
+import { startColdStartTracing } from './coldstart/start-cold-start-tracing.ts';
 import { loadConfig, quoted } from './config/index.ts';
 import { serveApiCopies } from './api-bridge/serve-api-copies.ts';
 import { chooseFlush } from './flush/choose-flush.ts';
@@ -19,6 +20,8 @@ import { selectInstrumentations } from './instrumentations/instrumentation-setti
 import { traceAwsCallsOverHttp2 } from './aws-requests/index.ts';
 import { installCrashGuard } from './invocation/crash-guard.ts';
 import { createInvocationLifecycle } from './invocation/lifecycle.ts';
+import { startLogCorrelation } from './invocation/log-correlation.ts';
+import { payloadCapture } from './invocation/payload-capture.ts';
 import { OpenSpanTracker } from './invocation/open-spans.ts';
 import { log, setLogLevel } from './log.ts';
 import { routeDiagnostics } from './sdk/route-diagnostics.ts';
@@ -26,7 +29,8 @@ import { buildResource } from './sdk/build-resource.ts';
 import { startTracing } from './sdk/start-tracing.ts';
 import { startSignals } from './signals/start-signals.ts';
 
-export async function startLayer(): Promise<void> {
+/** `bootstrapStartedAt`: performance.now() when the bootstrap began (before this module loaded). */
+export async function startLayer(bootstrapStartedAt: number = performance.now()): Promise<void> {
   const startedAt = performance.now();
   const { config, warnings } = loadConfig(process.env);
   setLogLevel(config.logLevel);
@@ -65,6 +69,8 @@ export async function startLayer(): Promise<void> {
   });
   const flush = await chooseFlush(config, flushTarget, waiter, sync);
   flushOnSigterm(flush.strategy, flush.shutdownBudgetMs);
+  const finalFlush = (): Promise<void> => flush.strategy.shutdown(config.flushTimeoutMs);
+  const coldStart = startColdStartTracing(config, { tracer: tracing.tracer, finalFlush, layerStartedAt: bootstrapStartedAt });
   const lifecycle = createInvocationLifecycle({
     tracer: tracing.tracer,
     flush: flush.strategy,
@@ -73,22 +79,30 @@ export async function startLayer(): Promise<void> {
     parentSources: config.parentSources,
     respectUnsampledXray: config.respectUnsampledXray,
     timeoutMarginMs: config.timeoutMarginMs,
-    finalFlush: () => flush.strategy.shutdown(config.flushTimeoutMs),
+    finalFlush,
     hooks,
     recordInvocation: signals.recordInvocation,
     semconvCompat: config.semconvCompat,
+    triggerOptions: { maxFailedItemIds: config.batchItemFailuresMaxIds },
+    extensions: [coldStart.extension, payloadCapture(config.payloadCapture)],
   });
   installCrashGuard(lifecycle);
+  const correlateLogs = startLogCorrelation(config);
   installHandlerPatch(location, taskRoot, createHandlerWrapper(lifecycle), {
+    onLoadStart: coldStart.handlerLoadStarted,
     // A CommonJS handler requires its libraries (watched without module hooks); an ES module
     // handler's static imports of built-ins are over once it has loaded.
     onCommonJsLoadStart: instrumentations.stopWatchingImports,
     onLoaded: () => {
+      coldStart.handlerLoaded();
       instrumentations.stopWatchingImports();
+      // The runtime client has replaced the console methods by now.
       signals.captureConsole?.();
+      correlateLogs();
     },
   });
   // Last, so the collector handshake overlaps the runtime loading the handler.
   tracing.prepareExport();
+  coldStart.layerReady();
   log.debug(`started in ${(performance.now() - startedAt).toFixed(1)} ms (handler ${handler}, flush ${config.flushMode}).`);
 }

@@ -12,6 +12,8 @@ export const ATTR_AWS_REQUEST_ID = 'aws.request.id';
 export const ATTR_AWS_REQUEST_EXTENDED_ID = 'aws.request.extended_id';
 /** The semantic conventions' name for the request id (aws.request_id, 1.45); written beside the instrumentation's. */
 export const ATTR_AWS_REQUEST_ID_SEMCONV = 'aws.request_id';
+/** The semantic conventions' name for S3's extended request id (`x-amz-id-2`), likewise. */
+export const ATTR_AWS_EXTENDED_REQUEST_ID_SEMCONV = 'aws.extended_request_id';
 
 /** `Service.Operation`, as the aws-sdk instrumentation names its spans; undefined while the operation is unknown. */
 export function awsCallSpanName(call: Pick<AwsCall, 'service' | 'operation'>): string | undefined {
@@ -39,6 +41,9 @@ export function awsResponseAttributes(header: (name: string) => string | undefin
     attributes[ATTR_AWS_REQUEST_ID_SEMCONV] = requestId;
   }
   const extendedId = header('x-amz-id-2');
-  if (extendedId !== undefined && extendedId !== '') attributes[ATTR_AWS_REQUEST_EXTENDED_ID] = extendedId;
+  if (extendedId !== undefined && extendedId !== '') {
+    attributes[ATTR_AWS_REQUEST_EXTENDED_ID] = extendedId;
+    attributes[ATTR_AWS_EXTENDED_REQUEST_ID_SEMCONV] = extendedId;
+  }
   return attributes;
 }

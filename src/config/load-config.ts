@@ -30,6 +30,8 @@ export const SIGNAL_EXPORTERS = ['otlp', 'console', 'none'] as const;
 export type SignalExporterName = (typeof SIGNAL_EXPORTERS)[number];
 export type TracesExporterName = (typeof TRACES_EXPORTERS)[number];
 
+export const DEFAULT_BATCH_ITEM_FAILURES_MAX_IDS = 50;
+
 const LOG_LEVELS: readonly LogLevel[] = ['none', 'error', 'warn', 'info', 'debug'];
 
 /** Where the function lives and how Lambda started it; read from Lambda's own variables. */
@@ -45,6 +47,21 @@ export interface LambdaEnvironment {
   readonly runtimeApi: string | undefined;
   /** `lambda-managed-instances` runs invocations concurrently in worker threads. */
   readonly managedInstances: boolean;
+  /** AWS_LAMBDA_INITIALIZATION_TYPE: `on-demand`, `provisioned-concurrency`, `lambda-managed-instances`. */
+  readonly initializationType: string | undefined;
+  /** AWS_LAMBDA_LOG_FORMAT: the runtime client writes JSON log records only with `JSON`. */
+  readonly logFormat: 'JSON' | 'TEXT';
+}
+
+/** OTEL_LAMBDA_CAPTURE_PAYLOAD*: recording the event and the response as span attributes. */
+export interface PayloadCaptureSettings {
+  readonly enabled: boolean;
+  /** Levels of nesting recorded; deeper values are replaced by a marker. */
+  readonly maxDepth: number;
+  /** Characters of JSON per payload, about; what does not fit is cut at an entry boundary. */
+  readonly maxLength: number;
+  /** Key fragments redacted on top of the built-in ones, lower case. */
+  readonly redactKeys: readonly string[];
 }
 
 export interface LayerConfig {
@@ -96,6 +113,13 @@ export interface LayerConfig {
   readonly semconvCompat: SemconvCompat;
   /** OTEL_LAMBDA_HOOKS_MODULE: the user's hooks (see src/hooks/user-hooks.ts). */
   readonly hooksModule: string | undefined;
+  /** OTEL_LAMBDA_INIT_SPAN: a span for Lambda's init phase (src/coldstart/). */
+  readonly initSpan: boolean;
+  /** OTEL_LAMBDA_BATCH_ITEM_FAILURES_MAX_IDS: how many failed item ids a partial batch response records. */
+  readonly batchItemFailuresMaxIds: number;
+  readonly payloadCapture: PayloadCaptureSettings;
+  /** OTEL_LAMBDA_LOG_CORRELATION: trace and span ids in the runtime's JSON log records. */
+  readonly logCorrelation: boolean;
   readonly lambda: LambdaEnvironment;
 }
 
@@ -156,6 +180,15 @@ export function loadConfig(env: Env): LoadedConfig {
     disabledInstrumentations: take(readList(env, 'OTEL_NODE_DISABLED_INSTRUMENTATIONS', [])),
     semconvCompat: take(readEnum(env, 'OTEL_LAMBDA_SEMCONV_COMPAT', SEMCONV_COMPAT_MODES, 'none')),
     hooksModule: readString(env, 'OTEL_LAMBDA_HOOKS_MODULE'),
+    initSpan: take(readBool(env, 'OTEL_LAMBDA_INIT_SPAN', true)),
+    batchItemFailuresMaxIds: take(readInt(env, 'OTEL_LAMBDA_BATCH_ITEM_FAILURES_MAX_IDS', DEFAULT_BATCH_ITEM_FAILURES_MAX_IDS, { min: 0, max: 10_000 })),
+    payloadCapture: {
+      enabled: take(readBool(env, 'OTEL_LAMBDA_CAPTURE_PAYLOAD', false)),
+      maxDepth: take(readInt(env, 'OTEL_LAMBDA_CAPTURE_PAYLOAD_MAX_DEPTH', 10, { min: 1, max: 64 })),
+      maxLength: take(readInt(env, 'OTEL_LAMBDA_CAPTURE_PAYLOAD_MAX_LENGTH', 4096, { min: 64, max: 1_000_000 })),
+      redactKeys: take(readList(env, 'OTEL_LAMBDA_CAPTURE_PAYLOAD_REDACT_KEYS', [])),
+    },
+    logCorrelation: take(readBool(env, 'OTEL_LAMBDA_LOG_CORRELATION', false)),
     lambda: {
       taskRoot: readString(env, 'LAMBDA_TASK_ROOT'),
       handler: readString(env, '_HANDLER'),
@@ -165,6 +198,9 @@ export function loadConfig(env: Env): LoadedConfig {
       runtimeApi: readString(env, 'AWS_LAMBDA_RUNTIME_API'),
       runtimeDir: readString(env, 'LAMBDA_RUNTIME_DIR'),
       managedInstances,
+      initializationType: readString(env, 'AWS_LAMBDA_INITIALIZATION_TYPE'),
+      // Read as the runtime clients read it (case-insensitive, anything else is text).
+      logFormat: readString(env, 'AWS_LAMBDA_LOG_FORMAT')?.toUpperCase() === 'JSON' ? 'JSON' : 'TEXT',
     },
   };
   return { config: Object.freeze({ ...config, respectUnsampledXray: config.propagators.includes('xray-lambda') }), warnings };

@@ -5,12 +5,13 @@ import { invocationAttributes, type LambdaContextLike } from './invocation-attri
 import type { OpenSpanTracker } from './open-spans.ts';
 import { parentContextOf } from './parent-context.ts';
 import type { ParentSource } from '../config/index.ts';
-import { extractTrigger, TRIGGER_EXTRACTORS, type ResultDescription, type Trigger, type TriggerExtractor } from '../triggers/index.ts';
+import { extractTrigger, TRIGGER_EXTRACTORS, type ResultDescription, type Trigger, type TriggerExtractor, type TriggerOptions } from '../triggers/index.ts';
 import { safeCall } from '../hooks/safe-call.ts';
 import type { UserHooks } from '../hooks/user-hooks.ts';
 import type { InvocationRecorder } from '../signals/faas-metrics.ts';
 import { cancelUnrefTimer, startUnrefTimer } from '../unref-timer.ts';
 import { withCompatNames, type SemconvCompat } from '../semconv.ts';
+import { extensionLinks, notifyEnding, notifyStarted, type InvocationExtension, type InvocationStart } from './invocation-extension.ts';
 
 export type Outcome = { status: 'ok'; result: unknown } | { status: 'error'; error: unknown };
 
@@ -49,6 +50,10 @@ export interface LifecycleDependencies {
   readonly recordInvocation: InvocationRecorder | undefined;
   /** OTEL_LAMBDA_SEMCONV_COMPAT: which names renamed attributes go under. */
   readonly semconvCompat: SemconvCompat;
+  /** The layer's own additions to invocation spans (init span, payload capture), in order. */
+  readonly extensions?: readonly InvocationExtension[];
+  /** Settings of the trigger extractors (how many failed batch items are named). */
+  readonly triggerOptions?: TriggerOptions;
 }
 
 /** Marks spans ended by the layer because the invocation ran out of time. */
@@ -76,6 +81,7 @@ export function createInvocationLifecycle(deps: LifecycleDependencies): Invocati
   const unlessExiting = <T>(promise: Promise<T>): Promise<T> => promise.then((value) => (exiting ? new Promise<T>(() => undefined) : value));
   const extractors: readonly TriggerExtractor[] = [...(deps.hooks.triggerExtractors ?? []), ...TRIGGER_EXTRACTORS];
   const { requestHook, responseHook } = deps.hooks;
+  const extensions = deps.extensions ?? [];
 
   function track(span: Span, context: LambdaContextLike, report: (failed: boolean, timedOut?: boolean) => void): RunningInvocation {
     let ended: Promise<void> | undefined;
@@ -107,15 +113,17 @@ export function createInvocationLifecycle(deps: LifecycleDependencies): Invocati
     begin(event, lambdaContext) {
       try {
         const context = (lambdaContext ?? {}) as LambdaContextLike;
-        const trigger = extractTrigger(event, extractors);
+        const trigger = extractTrigger(event, extractors, deps.triggerOptions);
         const parent = parentContextOf(context, trigger.parent, deps.parentSources, deps.respectUnsampledXray);
+        const start: InvocationStart = { event, lambdaContext, coldStart };
         const span = deps.tracer.startSpan(
           trigger.spanName ?? context.functionName ?? deps.functionName ?? 'lambda-invocation',
-          { kind: trigger.kind, attributes: withCompatNames({ ...invocationAttributes(context, coldStart), ...trigger.attributes }, deps.semconvCompat), links: [...(trigger.links ?? [])] },
+          { kind: trigger.kind, attributes: withCompatNames({ ...invocationAttributes(context, coldStart), ...trigger.attributes }, deps.semconvCompat), links: [...(trigger.links ?? []), ...extensionLinks(extensions, start)] },
           parent,
         );
         const isColdStart = coldStart;
         coldStart = false;
+        notifyStarted(extensions, span, start);
         if (requestHook !== undefined) safeCall('requestHook', () => requestHook(span, { event, context: lambdaContext }));
         const startedAt = performance.now();
         const report = (failed: boolean, timedOut = false): void => {
@@ -131,6 +139,7 @@ export function createInvocationLifecycle(deps: LifecycleDependencies): Invocati
           otelContext: trace.setSpan(parent, span),
           finish: (outcome, hint) =>
             unlessExiting(invocation.end(() => {
+              notifyEnding(extensions, span, outcome, start);
               if (responseHook !== undefined) {
                 const outcomeInfo = outcome.status === 'ok' ? { result: outcome.result } : { error: outcome.error };
                 safeCall('responseHook', () => responseHook(span, { event, context: lambdaContext, ...outcomeInfo }));

@@ -115,7 +115,17 @@ export const VARIABLES: Readonly<Record<string, VariableCase>> = {
   OTEL_NODE_DISABLED_INSTRUMENTATIONS: textCase,
   OTEL_LAMBDA_SEMCONV_COMPAT: enumCase(['none', 'faas/dup', 'faas/old']),
   OTEL_LAMBDA_HOOKS_MODULE: textCase,
+  OTEL_LAMBDA_INIT_SPAN: boolCase,
+  OTEL_LAMBDA_BATCH_ITEM_FAILURES_MAX_IDS: intCase(0, 10_000),
+  OTEL_LAMBDA_CAPTURE_PAYLOAD: boolCase,
+  OTEL_LAMBDA_CAPTURE_PAYLOAD_MAX_DEPTH: intCase(1, 64),
+  OTEL_LAMBDA_CAPTURE_PAYLOAD_MAX_LENGTH: intCase(64, 1_000_000),
+  // Extra key names to redact: any text is a list of names.
+  OTEL_LAMBDA_CAPTURE_PAYLOAD_REDACT_KEYS: textCase,
+  OTEL_LAMBDA_LOG_CORRELATION: boolCase,
   // Lambda's own variables: whatever Lambda sets is taken as it is.
+  // Lambda sets JSON or Text; anything but JSON is read as text, as the runtime client does.
+  AWS_LAMBDA_LOG_FORMAT: { good: fc.constantFrom('JSON', 'Text', 'json', 'TEXT') },
   AWS_LAMBDA_INITIALIZATION_TYPE: { good: fc.constantFrom('on-demand', 'provisioned-concurrency', 'snap-start') },
   LAMBDA_TASK_ROOT: textCase,
   _HANDLER: textCase,

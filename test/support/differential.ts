@@ -124,6 +124,8 @@ export interface RuntimeView {
   /** Streamed responses: the chunks grouped into bursts (see CHUNK_BURST_GAP_MS), in order. */
   bursts: string[] | undefined;
   error: { errorType: string; errorMessage: string } | undefined;
+  /** Init errors: how the runtime process then ended on its own (exit code or signal). */
+  exit: InvokeResult['runtimeExit'];
 }
 
 /** Stack traces are left out: with the layer they legitimately hold the layer's frames. */
@@ -135,6 +137,7 @@ export function runtimeView(result: InvokeResult): RuntimeView {
     body: comparableBody(result)?.toString('latin1'),
     bursts: result.chunks === undefined ? undefined : burstsOf(result.chunks).map((burst) => burst.data.toString('latin1')),
     error: result.error === undefined ? undefined : { errorType: result.error.errorType, errorMessage: result.error.errorMessage },
+    exit: result.runtimeExit,
   };
 }
 

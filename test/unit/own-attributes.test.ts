@@ -12,19 +12,35 @@ import * as incubating from '@opentelemetry/semantic-conventions/incubating';
 import { invocationAttributes } from '../../src/invocation/invocation-attributes.ts';
 import { ABORT_ATTRIBUTE, TIMEOUT_ATTRIBUTE } from '../../src/invocation/lifecycle.ts';
 import { LEGACY_ATTRIBUTE_NAMES } from '../../src/semconv.ts';
+import { awsCallAttributes, awsResponseAttributes } from '../../src/aws-requests/aws-call-attributes.ts';
+import { DROPPED_PHASES_ATTRIBUTE, INITIALIZATION_TYPE_ATTRIBUTE } from '../../src/coldstart/init-span.ts';
+import { EVENT_ATTRIBUTE, RESPONSE_ATTRIBUTE } from '../../src/invocation/payload-capture.ts';
 import { extractTrigger } from '../../src/triggers/index.ts';
 import { REPO_ROOT } from '../support/paths.ts';
 import { eventFixtureNames, loadEvent } from './triggers/event-fixtures.ts';
 
 function emittedKeys(): Set<string> {
-  const keys = new Set<string>([TIMEOUT_ATTRIBUTE, ABORT_ATTRIBUTE, ...Object.values(LEGACY_ATTRIBUTE_NAMES)]);
+  const keys = new Set<string>([
+    TIMEOUT_ATTRIBUTE,
+    ABORT_ATTRIBUTE,
+    ...Object.values(LEGACY_ATTRIBUTE_NAMES),
+    INITIALIZATION_TYPE_ATTRIBUTE,
+    DROPPED_PHASES_ATTRIBUTE,
+    EVENT_ATTRIBUTE,
+    RESPONSE_ATTRIBUTE,
+  ]);
+  // An AWS call recognised from its HTTP request (a bundled SDK), with every response id.
+  const call = awsCallAttributes({ service: 'S3', operation: 'GetObject', region: 'eu-west-1', bucket: 'b' } as Parameters<typeof awsCallAttributes>[0]);
+  const ids = awsResponseAttributes((name) => (name === 'x-amz-request-id' || name === 'x-amz-id-2' ? 'id' : undefined));
+  for (const key of Object.keys({ ...call, ...ids })) keys.add(key);
   const context = { awsRequestId: 'id', invokedFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:f', functionName: 'f' };
   for (const key of Object.keys(invocationAttributes(context, true))) keys.add(key);
   for (const name of eventFixtureNames()) {
     const trigger = extractTrigger(loadEvent(name));
     for (const key of Object.keys(trigger.attributes)) keys.add(key);
     for (const link of trigger.links ?? []) for (const key of Object.keys(link.attributes ?? {})) keys.add(key);
-    for (const result of [{ statusCode: 200 }, { statusCode: 503 }, 'text']) for (const key of Object.keys(trigger.describeResult?.(result)?.attributes ?? {})) keys.add(key);
+    const batchFailure = { batchItemFailures: [{ itemIdentifier: 'x' }] };
+    for (const result of [{ statusCode: 200 }, { statusCode: 503 }, 'text', batchFailure]) for (const key of Object.keys(trigger.describeResult?.(result)?.attributes ?? {})) keys.add(key);
   }
   return keys;
 }

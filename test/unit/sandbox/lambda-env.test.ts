@@ -40,9 +40,21 @@ describe('Lambda environment', () => {
     expect(env.AWS_LAMBDA_INITIALIZATION_TYPE).toBe('lambda-managed-instances');
   });
 
+  it('gives the runtime a telemetry log fd, except on Managed Instances', () => {
+    expect(buildRuntimeEnv(spec, paths, 'x:1')._LAMBDA_TELEMETRY_LOG_FD).toBe('3');
+    expect(buildRuntimeEnv(resolveSpec({ ...spec, env: { AWS_LAMBDA_MAX_CONCURRENCY: '8' } }), paths, 'x:1')._LAMBDA_TELEMETRY_LOG_FD).toBeUndefined();
+  });
+
+  it('sets the log format and application log level of a JSON logging config, and neither for Text', () => {
+    expect(buildRuntimeEnv(resolveSpec({ ...spec, logFormat: 'JSON' }), paths, 'x:1')).toMatchObject({ AWS_LAMBDA_LOG_FORMAT: 'JSON', AWS_LAMBDA_LOG_LEVEL: 'INFO' });
+    expect(buildRuntimeEnv(resolveSpec({ ...spec, logFormat: 'JSON', applicationLogLevel: 'WARN' }), paths, 'x:1').AWS_LAMBDA_LOG_LEVEL).toBe('WARN');
+    const text = buildRuntimeEnv(resolveSpec({ ...spec, logFormat: 'Text' }), paths, 'x:1');
+    expect([text.AWS_LAMBDA_LOG_FORMAT, text.AWS_LAMBDA_LOG_LEVEL]).toEqual([undefined, undefined]);
+  });
+
   it('hides runtime-only variables from extensions', () => {
     const env = buildExtensionEnv(buildRuntimeEnv(spec, paths, '127.0.0.1:9001'));
-    for (const name of ['_HANDLER', 'LAMBDA_TASK_ROOT', 'AWS_EXECUTION_ENV', 'AWS_LAMBDA_LOG_STREAM_NAME', 'NODE_PATH']) {
+    for (const name of ['_HANDLER', 'LAMBDA_TASK_ROOT', 'AWS_EXECUTION_ENV', 'AWS_LAMBDA_LOG_STREAM_NAME', 'NODE_PATH', '_LAMBDA_TELEMETRY_LOG_FD']) {
       expect(env[name]).toBeUndefined();
     }
     expect(env.AWS_LAMBDA_RUNTIME_API).toBe('127.0.0.1:9001');
