@@ -19,10 +19,13 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace';
 import fc from 'fast-check';
+import { emitInitSpan } from '../../../src/coldstart/init-span.ts';
 import type { SpanLimits } from '../../../src/config/index.ts';
 import { EncodedSpanStore } from '../../../src/exporters/encoded-span-store.ts';
 import { OtlpTraceEncoder } from '../../../src/exporters/otlp-trace-encoder.ts';
+import { payloadCapture } from '../../../src/invocation/payload-capture.ts';
 import { ExportQueue } from '../../../src/tracing/export-queue.ts';
+import { describeBatchItemFailures } from '../../../src/triggers/batch-item-failures.ts';
 import { LEAN_ROOT_CONTEXT } from '../../../src/tracing/lean-context.ts';
 import { LeanTracerProvider } from '../../../src/tracing/lean-tracer-provider.ts';
 
@@ -235,6 +238,78 @@ describe('the lean tracer, compared with the SDK tracer for the same operations'
 
     // Assess
     expect(activeIds).toEqual([[false, true], false, '53995c3f42cd8ad8']);
+  });
+
+  it.each([
+    ['a child of the first invocation (on demand)', false],
+    ['a trace of its own linked from the first invocation (provisioned concurrency, Managed Instances)', true],
+  ])('exports the same bytes for the layer’s own spans: the init span as %s, payload and batch failure attributes', (_name, ownTrace) => {
+    // Prepare: the times the layer gives, epoch milliseconds with a fraction (the process start is
+    // performance.timeOrigin), and a value length limit that cuts the captured payload.
+    const origin = 1_700_000_000_123.456;
+    const limits: SpanLimits = { ...DEFAULT_LIMITS, attributeValueLengthLimit: 40 };
+    const capture = payloadCapture({ enabled: true, maxDepth: 10, maxLength: 4096, redactKeys: [] });
+    const records = [{ messageId: 'm-1' }, { messageId: 'm-2' }, { messageId: 'm-3' }];
+    const event = { Records: records, authorization: 'Bearer secret' };
+    const result = { batchItemFailures: [{ itemIdentifier: 'm-2' }, { itemIdentifier: 'm-3' }] };
+    const initData = (parent: Context | undefined) => ({
+      parent,
+      startTime: origin,
+      endTime: origin + 180.25,
+      attributes: { 'faas.coldstart': true, 'aws.lambda.initialization_type': ownTrace ? 'provisioned-concurrency' : 'on-demand' },
+      phases: [
+        { id: 1, name: 'otel-lambda-layer start', startTime: origin + 20.5, endTime: origin + 60.75 },
+        { id: 2, name: 'load handler', startTime: origin + 61, endTime: origin + 180.25, attributes: { 'code.file.path': '/var/task/index.js' } },
+        { id: 3, name: 'import pg', startTime: origin + 70, endTime: origin + 90, parentId: 2 },
+      ],
+    });
+    const operations = (tracer: Tracer, root: Context): void => {
+      const initContext = ownTrace ? emitInitSpan(tracer, initData(undefined)) : undefined;
+      const links: Link[] = initContext === undefined ? [] : [{ context: initContext }];
+      const invocation = tracer.startSpan('orders process', { kind: SpanKind.CONSUMER, attributes: { 'faas.coldstart': true }, links, startTime: origin + 200 }, root);
+      const start = { event, lambdaContext: {}, coldStart: true };
+      if (!ownTrace) emitInitSpan(tracer, initData(trace.setSpan(root, invocation)));
+      capture.started?.(invocation, start);
+      const batch = describeBatchItemFailures(result, { records, idOf: (record) => (record as { messageId: string }).messageId, unknownIdFailsBatch: true }, 50);
+      invocation.setAttributes(batch.attributes);
+      capture.ending?.(invocation, { status: 'ok', result }, start);
+      invocation.end(origin + 230.5);
+    };
+
+    // Act
+    const both = runBoth(operations, { limits });
+
+    // Assess
+    const ended = both.leanSeen.filter((seen): seen is [string, { name: string; attributes: Attributes; links: Link[] }] => (seen as unknown[])[0] === 'end').map(([, span]) => span);
+    // Phases end as they are emitted, in start order; the invocation span last.
+    expect(ended.map((span) => span.name)).toEqual(['otel-lambda-layer start', 'load handler', 'import pg', 'init', 'orders process']);
+    const invocation = ended.find((span) => span.name === 'orders process')!;
+    expect(Object.keys(invocation.attributes)).toEqual(expect.arrayContaining(['aws.lambda.event', 'aws.lambda.response', 'aws.lambda.batch_item_failures.count', 'aws.lambda.batch_item_failures.item_identifiers']));
+    expect(invocation.links).toHaveLength(ownTrace ? 1 : 0);
+    expectSame(both);
+  });
+
+  it('exports the same bytes for a failed init’s span: ERROR status, the exception event, the failed phase ended with it', () => {
+    // Prepare
+    const origin = 1_700_000_000_500.125;
+    const failure = { type: 'Runtime.ImportModuleError', message: "Error: Cannot find module 'missing'", stack: "Runtime.ImportModuleError: Error: Cannot find module 'missing'\n    at x (file:///var/runtime/index.mjs:1:1)" };
+    const operations = (tracer: Tracer): void => {
+      emitInitSpan(tracer, {
+        parent: undefined,
+        startTime: origin,
+        endTime: origin + 95.5,
+        attributes: { 'faas.coldstart': true },
+        phases: [{ id: 1, name: 'load handler', startTime: origin + 40, failed: true, attributes: { 'code.file.path': '/var/task/index.mjs' } }],
+        failure,
+      });
+    };
+
+    // Act
+    const both = runBoth(operations);
+
+    // Assess
+    expect(both.sdkBytes.length).toBeGreaterThan(0);
+    expectSame(both);
   });
 
   it('exports the same bytes for any sequence of span operations (property)', () => {
