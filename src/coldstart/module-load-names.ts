@@ -1,7 +1,7 @@
 import Module, { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { moduleNameOf, packageOfFile } from '../instrumentations/module-names.ts';
+import { moduleNameOf, packageOfFile } from '../module-names.ts';
 import type { LoadContext } from './module-load-recorder.ts';
 
 /** What a module load is shown as: `require pg`, with the file it loaded. */
