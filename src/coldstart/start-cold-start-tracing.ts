@@ -1,3 +1,5 @@
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ROOT_CONTEXT, trace, type Attributes, type Context, type Link, type SpanContext, type Tracer } from '@opentelemetry/api';
 import type { LayerConfig } from '../config/index.ts';
 import type { InvocationExtension } from '../invocation/invocation-extension.ts';
@@ -5,6 +7,7 @@ import { describeError, log } from '../log.ts';
 import { holdInitErrorReport, type InitErrorReport } from './hold-init-error-report.ts';
 import { DROPPED_PHASES_ATTRIBUTE, INITIALIZATION_TYPE_ATTRIBUTE, emitInitSpan, type InitFailure } from './init-span.ts';
 import { InitTimeline, epochNow, type EpochMs } from './init-timeline.ts';
+import { watchModuleLoads, type ModuleLoadWatch } from './watch-module-loads.ts';
 
 export const LAYER_START_PHASE = 'otel-lambda-layer start';
 export const HANDLER_LOAD_PHASE = 'load handler';
@@ -42,6 +45,9 @@ export interface ColdStartTracing {
 
 const NOTHING = (): void => undefined;
 
+/** The layer's own files (start-layer and its chunks; instrumentations/ below them). */
+const LAYER_DIR = dirname(fileURLToPath(import.meta.url));
+
 const DISABLED: ColdStartTracing = Object.freeze({
   extension: Object.freeze({ name: 'init span' }),
   timeline: new InitTimeline(),
@@ -66,6 +72,7 @@ export function startColdStartTracing(config: LayerConfig, deps: ColdStartDepend
   const attributes: Attributes = { 'faas.coldstart': true };
   if (initializationType !== undefined) attributes[INITIALIZATION_TYPE_ATTRIBUTE] = initializationType;
   let handlerLoad: { id: number; startTime: EpochMs; file: string } | undefined;
+  let moduleLoads: ModuleLoadWatch | undefined;
   let loadedAt: EpochMs | undefined;
   let emitted = false;
   let ownTraceContext: SpanContext | undefined;
@@ -75,6 +82,11 @@ export function startColdStartTracing(config: LayerConfig, deps: ColdStartDepend
     emitted = true;
     if (handlerLoad !== undefined && loadedAt === undefined) {
       timeline.record({ id: handlerLoad.id, name: HANDLER_LOAD_PHASE, startTime: handlerLoad.startTime, attributes: { 'code.file.path': handlerLoad.file }, failed: true });
+    }
+    if (handlerLoad !== undefined && moduleLoads !== undefined) {
+      const loads = moduleLoads.phases(handlerLoad.id, () => timeline.reserveId());
+      for (const phase of loads.phases) timeline.record(phase);
+      timeline.dropped += loads.dropped;
     }
     const spanAttributes = timeline.dropped > 0 ? { ...attributes, [DROPPED_PHASES_ATTRIBUTE]: timeline.dropped } : attributes;
     try {
@@ -113,11 +125,15 @@ export function startColdStartTracing(config: LayerConfig, deps: ColdStartDepend
     timeline,
     layerReady: () => timeline.record({ name: LAYER_START_PHASE, startTime: performance.timeOrigin + deps.layerStartedAt, endTime: epochNow() }),
     handlerLoadStarted: (file) => {
-      handlerLoad ??= { id: timeline.reserveId(), startTime: epochNow(), file };
+      if (handlerLoad !== undefined) return;
+      handlerLoad = { id: timeline.reserveId(), startTime: epochNow(), file };
+      // The handler's own load has begun, so Node reports only the loads inside it.
+      moduleLoads = watchModuleLoads(config.initSpanModuleLoadMs, InitTimeline.MAX_PHASES, { taskRoot: config.lambda.taskRoot ?? '', layerDir: LAYER_DIR, runtimeDir: config.lambda.runtimeDir });
     },
     handlerLoaded: () => {
       if (loadedAt !== undefined) return;
       loadedAt = epochNow();
+      moduleLoads?.stop();
       if (handlerLoad !== undefined) {
         timeline.record({ id: handlerLoad.id, name: HANDLER_LOAD_PHASE, startTime: handlerLoad.startTime, endTime: loadedAt, attributes: { 'code.file.path': handlerLoad.file } });
       }

@@ -115,6 +115,8 @@ export interface LayerConfig {
   readonly hooksModule: string | undefined;
   /** OTEL_LAMBDA_INIT_SPAN: a span for Lambda's init phase (src/coldstart/). */
   readonly initSpan: boolean;
+  /** OTEL_LAMBDA_INIT_SPAN_MODULE_LOAD_MS: module loads at least this long are children of the init span's handler load. */
+  readonly initSpanModuleLoadMs: number;
   /** OTEL_LAMBDA_BATCH_ITEM_FAILURES_MAX_IDS: how many failed item ids a partial batch response records. */
   readonly batchItemFailuresMaxIds: number;
   readonly payloadCapture: PayloadCaptureSettings;
@@ -181,6 +183,7 @@ export function loadConfig(env: Env): LoadedConfig {
     semconvCompat: take(readEnum(env, 'OTEL_LAMBDA_SEMCONV_COMPAT', SEMCONV_COMPAT_MODES, 'none')),
     hooksModule: readString(env, 'OTEL_LAMBDA_HOOKS_MODULE'),
     initSpan: take(readBool(env, 'OTEL_LAMBDA_INIT_SPAN', true)),
+    initSpanModuleLoadMs: take(readInt(env, 'OTEL_LAMBDA_INIT_SPAN_MODULE_LOAD_MS', 1, { min: 0, max: 900_000 })),
     batchItemFailuresMaxIds: take(readInt(env, 'OTEL_LAMBDA_BATCH_ITEM_FAILURES_MAX_IDS', DEFAULT_BATCH_ITEM_FAILURES_MAX_IDS, { min: 0, max: 10_000 })),
     payloadCapture: {
       enabled: take(readBool(env, 'OTEL_LAMBDA_CAPTURE_PAYLOAD', false)),

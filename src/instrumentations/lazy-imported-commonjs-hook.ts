@@ -1,5 +1,5 @@
 import Module from 'node:module';
-import { packageOfFile } from './module-names.ts';
+import { packageOfFile } from '../module-names.ts';
 
 interface CachedModule {
   exports: unknown;

@@ -1,5 +1,5 @@
 import Module from 'node:module';
-import { moduleNameOf } from './module-names.ts';
+import { moduleNameOf } from '../module-names.ts';
 
 interface RequireFunction {
   (this: { filename?: string } | undefined, id: string): unknown;

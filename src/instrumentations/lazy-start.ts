@@ -4,7 +4,7 @@ import { alignLoadedExports, routeImportedCommonJs } from './lazy-imported-commo
 import { watchFirstFetch } from './lazy-fetch-hook.ts';
 import { ES_MODULE_EVALUATED, hasModuleHooks, watchImports } from './lazy-import-hook.ts';
 import { watchFirstRequire } from './lazy-require-hook.ts';
-import { moduleNameOf } from './module-names.ts';
+import { moduleNameOf } from '../module-names.ts';
 
 /** How the function first reached a watched module. */
 export type LoadStyle = 'require' | 'import' | 'import-commonjs' | 'fetch';

@@ -10,7 +10,7 @@ import { nodeRequire } from '../node-require.ts';
 import type { CatalogueEntry } from './catalogue-entry.ts';
 import { selectInstrumentations } from './instrumentation-settings.ts';
 import { startLazily } from './lazy-start.ts';
-import { packageOfFile } from './module-names.ts';
+import { packageOfFile } from '../module-names.ts';
 import { patchEsModule, type PatchableInstrumentation, type Satisfies } from './patch-es-module.ts';
 
 type InstrumentationClass = new (config: Record<string, unknown>) => unknown;

@@ -85,6 +85,43 @@ describe.each(RUNTIME_COMBINATIONS)('the init span on Node $node with aws-lambda
     },
   );
 
+  it.each([
+    { shape: 'CommonJS', name: 'cjs', slowLoad: 'require module-loads/slow.cjs' },
+    { shape: 'ES module', name: 'esm', slowLoad: 'import module-loads/slow.mjs' },
+  ])(
+    "shows under the $shape handler's load the module loads over the threshold, nested as they ran and named by package, and none of the fast ones",
+    async ({ name, slowLoad }) => {
+      // Prepare: slow.* and slow-inner.cjs busy-wait 16 ms each at load; fast.cjs and busy-wait.cjs do nothing.
+      const taskRoot = join(HANDLER_FIXTURES, 'db-clients');
+
+      // Act
+      const { results, functionName } = await run(`module-loads-${name}`, 'db-clients', `module-loads/${name}-handler.handler`, { OTEL_LAMBDA_INIT_SPAN_MODULE_LOAD_MS: '8' }, 1);
+
+      // Assess
+      expect(results[0]!.status).toBe('success');
+      const spans = receiver.spans();
+      const init = initSpansOf(spans, functionName)[0]!;
+      const handlerLoad = childrenOf(spans, init).find((phase) => phase.name === HANDLER_LOAD_PHASE)!;
+      const loads = childrenOf(spans, handlerLoad);
+      // The layer loads pg's instrumentation just before pg: shown as the layer's, when it took long enough.
+      const [layerLoads, userLoads] = partition(loads, (load) => load.name.startsWith(LAYER_NAME_PREFIX));
+      expect(userLoads.map((load) => load.name).sort()).toEqual(['require pg', slowLoad].sort());
+      expect(layerLoads.map((load) => load.name)).toEqual(layerLoads.length === 0 ? [] : ['otel-lambda-layer load instrumentation pg']);
+      const slow = userLoads.find((load) => load.name === slowLoad)!;
+      const inner = childrenOf(spans, slow);
+      expect(inner.map((load) => [load.name, load.attributes['code.file.path']])).toEqual([['require module-loads/slow-inner.cjs', join(taskRoot, 'module-loads', 'slow-inner.cjs')]]);
+      expect(childrenOf(spans, inner[0]!)).toEqual([]);
+      expect(slow.attributes['code.file.path']).toBe(join(taskRoot, 'module-loads', slowLoad.endsWith('.mjs') ? 'slow.mjs' : 'slow.cjs'));
+      expect(epochMsOf(slow.endTimeUnixNano - slow.startTimeUnixNano)).toBeGreaterThanOrEqual(32);
+      const pg = userLoads.find((load) => load.name === 'require pg')!;
+      expect(pg.attributes['code.file.path']).toBe(join(taskRoot, 'node_modules', 'pg', 'lib', 'index.js'));
+      for (const [child, parent] of [[slow, handlerLoad], [pg, handlerLoad], [inner[0]!, slow]] as const) expectWithin(child, parent);
+      // Nothing of the fast modules anywhere in the trace.
+      const names = spans.filter((span) => span.traceId === init.traceId).map((span) => span.name);
+      expect(names.filter((name) => name.includes('fast') || name.includes('busy-wait'))).toEqual([]);
+    },
+  );
+
   it("makes init its own trace with provisioned concurrency, linked from the first invocation's span", async () => {
     // Act
     const { results, functionName } = await run('provisioned', 'cjs', 'index.handler', { AWS_LAMBDA_INITIALIZATION_TYPE: 'provisioned-concurrency' });
@@ -186,6 +223,12 @@ describe('a failed init with a collector that never answers (Node 22, aws-lambda
     }
   });
 });
+
+const LAYER_NAME_PREFIX = 'otel-lambda-layer ';
+
+function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[]] {
+  return [items.filter(test), items.filter((item) => !test(item))];
+}
 
 /** `phase` lies within `parent`'s time. */
 function expectWithin(phase: DecodedSpan, parent: DecodedSpan): void {

@@ -116,6 +116,7 @@ export const VARIABLES: Readonly<Record<string, VariableCase>> = {
   OTEL_LAMBDA_SEMCONV_COMPAT: enumCase(['none', 'faas/dup', 'faas/old']),
   OTEL_LAMBDA_HOOKS_MODULE: textCase,
   OTEL_LAMBDA_INIT_SPAN: boolCase,
+  OTEL_LAMBDA_INIT_SPAN_MODULE_LOAD_MS: intCase(0, 900_000),
   OTEL_LAMBDA_BATCH_ITEM_FAILURES_MAX_IDS: intCase(0, 10_000),
   OTEL_LAMBDA_CAPTURE_PAYLOAD: boolCase,
   OTEL_LAMBDA_CAPTURE_PAYLOAD_MAX_DEPTH: intCase(1, 64),

@@ -66,6 +66,7 @@ describe('loadConfig', () => {
     expect(warnings).toEqual([]);
     expect(config).toMatchObject({
       initSpan: true,
+      initSpanModuleLoadMs: 1,
       batchItemFailuresMaxIds: 50,
       payloadCapture: { enabled: false, maxDepth: 10, maxLength: 4096, redactKeys: [] },
       logCorrelation: false,
@@ -76,6 +77,7 @@ describe('loadConfig', () => {
   it('reads the issue-15 settings when set, and warns about each bad one', () => {
     const { config, warnings } = loadConfig({
       OTEL_LAMBDA_INIT_SPAN: 'false',
+      OTEL_LAMBDA_INIT_SPAN_MODULE_LOAD_MS: '5',
       OTEL_LAMBDA_BATCH_ITEM_FAILURES_MAX_IDS: '5',
       OTEL_LAMBDA_CAPTURE_PAYLOAD: 'true',
       OTEL_LAMBDA_CAPTURE_PAYLOAD_MAX_DEPTH: '3',
@@ -88,6 +90,7 @@ describe('loadConfig', () => {
 
     expect(config).toMatchObject({
       initSpan: false,
+      initSpanModuleLoadMs: 5,
       batchItemFailuresMaxIds: 5,
       payloadCapture: { enabled: true, maxDepth: 3, maxLength: 4096, redactKeys: ['tenant_ref', 'iban'] },
       logCorrelation: false,

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { moduleNameOf, packageOfFile } from '../../../src/instrumentations/module-names.ts';
+import { moduleNameOf, packageOfFile } from '../../src/module-names.ts';
 
 describe('moduleNameOf', () => {
   it.each([
