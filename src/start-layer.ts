@@ -53,7 +53,8 @@ export async function startLayer(bootstrapStartedAt: number = performance.now())
   const openSpans = new OpenSpanTracker();
   const resource = buildResource(config);
   const tracing = startTracing(config, resource, {
-    extraProcessors: [openSpans, ...(hooks.spanProcessors ?? []).map((processor, index) => new GuardedSpanProcessor(processor, index))],
+    ownProcessors: [openSpans],
+    userProcessors: (hooks.spanProcessors ?? []).map((processor, index) => new GuardedSpanProcessor(processor, index)),
   });
   const instrumentations = startInstrumentations(config);
   for (const warning of instrumentations.warnings) log.warn(warning);

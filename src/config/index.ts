@@ -3,3 +3,4 @@ export type { LayerConfig, LoadedConfig, LambdaEnvironment, FlushMode, ParentSou
 export type { OtlpProtocol, OtlpSettings, OtlpSignal } from './otlp-settings.ts';
 export { quoted } from './readers.ts';
 export type { Env } from './readers.ts';
+export type { SpanLimits } from './span-limits.ts';

@@ -2,6 +2,7 @@ import type { LogLevel } from '../log.ts';
 import { SEMCONV_COMPAT_MODES, type SemconvCompat } from '../semconv.ts';
 import { readOtlpSettings, type OtlpSettings } from './otlp-settings.ts';
 import { parseResourceAttributes } from './resource-attributes.ts';
+import { readSpanLimits, type SpanLimits } from './span-limits.ts';
 import { quoted, readBool, readEnum, readExporterList, readInt, readList, readRatio, readString, type Env } from './readers.ts';
 
 export const FLUSH_MODES = ['sync', 'deferred', 'background'] as const;
@@ -99,6 +100,7 @@ export interface LayerConfig {
     readonly scheduledDelayMs: number;
     readonly exportTimeoutMs: number;
   };
+  readonly spanLimits: SpanLimits;
   /** Longest time a flush may add to an invocation. */
   readonly flushTimeoutMs: number;
   /** Time kept free before the invocation deadline; flushing never eats into it. */
@@ -172,6 +174,7 @@ export function loadConfig(env: Env): LoadedConfig {
       scheduledDelayMs: take(readInt(env, 'OTEL_BSP_SCHEDULE_DELAY', managedInstances ? 1000 : 5000, { min: 0, max: 3_600_000 })),
       exportTimeoutMs: take(readInt(env, 'OTEL_BSP_EXPORT_TIMEOUT', 30_000, { min: 1, max: 3_600_000 })),
     },
+    spanLimits: readSpanLimits(env, take),
     flushTimeoutMs: take(readInt(env, 'OTEL_LAMBDA_FLUSH_TIMEOUT_MS', 500, { min: 1, max: 900_000 })),
     deadlineMarginMs: take(readInt(env, 'OTEL_LAMBDA_DEADLINE_MARGIN_MS', 50, { min: 0, max: 60_000 })),
     timeoutMarginMs: take(readInt(env, 'OTEL_LAMBDA_TIMEOUT_MARGIN_MS', 250, { min: 0, max: 60_000 })),

@@ -8,7 +8,8 @@ type ExporterFactory = (config: LayerConfig) => SpanExporter;
 
 /** OTEL_TRACES_EXPORTER → exporter; the default endpoint, http://localhost:4318, is the collector layer's. */
 const FACTORIES: Record<LayerConfig['tracesExporters'][number], ExporterFactory> = {
-  otlp: (config) => new OtlpHttpSpanExporter(config.otlp),
+  // The batch processor's export timeout (OTEL_BSP_EXPORT_TIMEOUT) bounds an export too.
+  otlp: (config) => new OtlpHttpSpanExporter({ ...config.otlp, timeoutMs: Math.min(config.otlp.timeoutMs, config.batch.exportTimeoutMs) }),
   console: () => new ConsoleSpanExporter(),
   'otlp-stdout': (config) =>
     new OtlpStdoutExporter({ gzip: config.stdoutCompression === 'gzip', endpoint: config.stdoutEndpoint, serviceName: config.serviceName ?? config.lambda.functionName }),

@@ -5,6 +5,11 @@ import { OtlpHttpStatusError } from './post-otlp.ts';
 
 const REPORT_INTERVAL_MS = 60_000;
 
+/** An exporter that can send a request the layer encoded already (OtlpHttpSpanExporter, protobuf). */
+export interface EncodedExporter {
+  exportEncoded(body: Uint8Array, resultCallback: (result: ExportResult) => void): void;
+}
+
 /** What the flush strategies need to know of the exporter's health. */
 export interface ExportHealth {
   /** False from a failed export until the next successful one. */
@@ -31,20 +36,22 @@ export class ObservedExporter implements SpanExporter, ExportHealth {
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
-    this.inner.export(spans, (result) => {
-      if (result.code === ExportResultCode.SUCCESS) {
-        this.exportedSpans += spans.length;
-        if (!this.healthy) {
-          this.healthy = true;
-          log.info(`span export recovered; ${this.droppedSpans} span(s) were lost while it failed.`);
-        }
-      } else {
-        this.healthy = false;
-        this.droppedSpans += spans.length;
-        this.reportLoss(result.error);
-      }
-      resultCallback(result);
-    });
+    this.inner.export(spans, (result) => this.settled(spans.length, result, resultCallback));
+  }
+
+  /** Sends spans already encoded as one OTLP request (see EncodedSpanStore), counted the same way. */
+  exportEncoded(body: Uint8Array, spanCount: number, resultCallback: (result: ExportResult) => void): void {
+    const inner = this.inner as Partial<EncodedExporter>;
+    if (typeof inner.exportEncoded !== 'function') {
+      return this.settled(spanCount, { code: ExportResultCode.FAILED, error: new Error('the span exporter cannot send encoded requests') }, resultCallback);
+    }
+    inner.exportEncoded(body, (result) => this.settled(spanCount, result, resultCallback));
+  }
+
+  /** Spans the full export queue turned away (OTEL_BSP_MAX_QUEUE_SIZE), reported with the other losses. */
+  countQueueDrop(spanCount: number): void {
+    this.droppedSpans += spanCount;
+    this.reportLoss(new Error('the export queue was full (OTEL_BSP_MAX_QUEUE_SIZE)'));
   }
 
   shutdown(): Promise<void> {
@@ -53,6 +60,21 @@ export class ObservedExporter implements SpanExporter, ExportHealth {
 
   forceFlush(): Promise<void> {
     return this.inner.forceFlush?.() ?? Promise.resolve();
+  }
+
+  private settled(spanCount: number, result: ExportResult, resultCallback: (result: ExportResult) => void): void {
+    if (result.code === ExportResultCode.SUCCESS) {
+      this.exportedSpans += spanCount;
+      if (!this.healthy) {
+        this.healthy = true;
+        log.info(`span export recovered; ${this.droppedSpans} span(s) were lost while it failed.`);
+      }
+    } else {
+      this.healthy = false;
+      this.droppedSpans += spanCount;
+      this.reportLoss(result.error);
+    }
+    resultCallback(result);
   }
 
   private reportLoss(error: Error | undefined): void {

@@ -6,11 +6,12 @@ import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import type { OtlpSettings } from '../config/index.ts';
 import { cancelUnrefTimer, startUnrefTimer } from '../unref-timer.ts';
-import { ExportSlots } from './export-slots.ts';
+import { ExportSlots, type ExportAbort } from './export-slots.ts';
 import { OtlpTraceEncoder } from './otlp-trace-encoder.ts';
 import { postOtlp, preconnectOtlp, type OtlpRequestOptions, type PostOutcome } from './post-otlp.ts';
 
 const MAX_ATTEMPTS = 3;
+const SUCCESS: ExportResult = Object.freeze({ code: ExportResultCode.SUCCESS });
 const FIRST_BACKOFF_MS = 100;
 /**
  * Exports in flight at once, retries included. Each flush that does not wait for its export
@@ -57,8 +58,24 @@ export class OtlpHttpSpanExporter implements SpanExporter {
       return resultCallback({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) });
     }
     if (body === undefined) return resultCallback({ code: ExportResultCode.FAILED, error: new Error('the OTLP serializer returned nothing') });
+    this.exportEncoded(body, resultCallback);
+  }
+
+  /** Whether requests are protobuf, which the layer can encode as spans end (see EncodedSpanStore). */
+  get sendsProtobuf(): boolean {
+    return !this.json;
+  }
+
+  /** The encoder whose resource and scope messages encoded requests are made with. */
+  get protobufEncoder(): OtlpTraceEncoder {
+    return this.protobuf;
+  }
+
+  /** Sends a request body already encoded in this exporter's protocol. */
+  exportEncoded(body: Uint8Array, resultCallback: (result: ExportResult) => void): void {
+    if (this.stopped) return resultCallback({ code: ExportResultCode.FAILED, error: new Error('the exporter is shut down') });
     void this.slots.run((signal) => this.send(body, signal)).then((outcome) =>
-      resultCallback(outcome.ok ? { code: ExportResultCode.SUCCESS } : { code: ExportResultCode.FAILED, error: outcome.error }),
+      resultCallback(outcome.ok ? SUCCESS : { code: ExportResultCode.FAILED, error: outcome.error }),
     );
   }
 
@@ -80,7 +97,7 @@ export class OtlpHttpSpanExporter implements SpanExporter {
     return Promise.resolve();
   }
 
-  private async send(body: Uint8Array, signal: AbortSignal): Promise<PostOutcome> {
+  private async send(body: Uint8Array, signal: ExportAbort): Promise<PostOutcome> {
     const giveUpAt = Date.now() + this.request.timeoutMs;
     // An Error captures a stack trace, which costs more than the rest of a warm export: only
     // made when no attempt could be sent.
@@ -98,7 +115,7 @@ export class OtlpHttpSpanExporter implements SpanExporter {
 }
 
 /** Waits `ms`, or less if the signal aborts; true if the whole pause passed. */
-function pause(ms: number, signal: AbortSignal): Promise<boolean> {
+function pause(ms: number, signal: ExportAbort): Promise<boolean> {
   if (signal.aborted) return Promise.resolve(false);
   return new Promise((resolve) => {
     const onAbort = (): void => {

@@ -5,7 +5,7 @@ import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace';
 import { ProtoWriter } from './proto-writer.ts';
 
 /** The instrumentation scope as the SDK may carry it (attributes are newer than the core type). */
-type ScopeLike = InstrumentationScope & { readonly attributes?: Attributes; readonly droppedAttributesCount?: number };
+export type ScopeLike = InstrumentationScope & { readonly attributes?: Attributes; readonly droppedAttributesCount?: number };
 
 // https://github.com/open-telemetry/opentelemetry-proto/blob/main/opentelemetry/proto/trace/v1/trace.proto
 const SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE = 0x100;
@@ -38,12 +38,12 @@ export class OtlpTraceEncoder {
       writer.tag(1, 2); // ExportTraceServiceRequest.resource_spans
       const resourceSpans = writer.beginMessage();
       writer.tag(1, 2); // ResourceSpans.resource
-      writer.raw(this.resourceMessage(resource));
+      writer.raw(this.encodedResource(resource));
       for (const [scope, scopeSpans] of byScope) {
         writer.tag(2, 2); // ResourceSpans.scope_spans
         const scopeSpansStart = writer.beginMessage();
         writer.tag(1, 2); // ScopeSpans.scope
-        writer.raw(this.scopeMessage(scope));
+        writer.raw(this.encodedScope(scope));
         for (const span of scopeSpans) {
           writer.tag(2, 2); // ScopeSpans.spans
           writeSpan(writer, span);
@@ -62,11 +62,11 @@ export class OtlpTraceEncoder {
   /** Encodes the resource ahead of the first export (it is constant for the process). */
   prepare(resource: Resource): void {
     // A resource still waiting for detectors would be encoded without their attributes.
-    if (resource.asyncAttributesPending !== true) this.resourceMessage(resource);
+    if (resource.asyncAttributesPending !== true) this.encodedResource(resource);
   }
 
   /** The Resource message with its length prefix, encoded once per resource. */
-  private resourceMessage(resource: Resource): Uint8Array {
+  encodedResource(resource: Resource): Uint8Array {
     let encoded = this.resources.get(resource);
     if (encoded === undefined) {
       const writer = new ProtoWriter(MIN_BUFFER_BYTES);
@@ -82,7 +82,7 @@ export class OtlpTraceEncoder {
   }
 
   /** The InstrumentationScope message with its length prefix, encoded once per scope. */
-  private scopeMessage(scope: ScopeLike): Uint8Array {
+  encodedScope(scope: ScopeLike): Uint8Array {
     let encoded = this.scopes.get(scope);
     if (encoded === undefined) {
       const writer = new ProtoWriter(256);
@@ -115,7 +115,8 @@ function groupByResourceAndScope(spans: readonly ReadableSpan[]): Map<Resource, 
   return byResource;
 }
 
-function writeSpan(writer: ProtoWriter, span: ReadableSpan): void {
+/** A Span message with its length prefix (the caller writes the field's tag). */
+export function writeSpan(writer: ProtoWriter, span: ReadableSpan): void {
   const start = writer.beginMessage();
   const context = span.spanContext();
   writer.tag(1, 2);
@@ -198,7 +199,7 @@ function spanFlags(context: SpanContext, isRemote: boolean | undefined): number 
   return (context.traceFlags & 0xff) | SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE | (isRemote === true ? SPAN_FLAGS_CONTEXT_IS_REMOTE : 0);
 }
 
-function stringField(writer: ProtoWriter, field: number, value: string): void {
+export function stringField(writer: ProtoWriter, field: number, value: string): void {
   writer.tag(field, 2);
   writer.string(value);
 }

@@ -3,7 +3,7 @@ import { suppressTracing } from '@opentelemetry/core';
 import type { Agent, IncomingMessage } from 'node:http';
 import { nodeRequire } from '../node-require.ts';
 import { wireFieldValue } from '../http/field-syntax.ts';
-import { PlainHttpClient, type PlainHttpResponse } from '../http/plain-http-client.ts';
+import { PlainHttpClient, type AbortSignalLike, type PlainHttpResponse } from '../http/plain-http-client.ts';
 import { EXPORT_USER_AGENT } from '../version.ts';
 
 export interface OtlpRequestOptions {
@@ -12,7 +12,7 @@ export interface OtlpRequestOptions {
   readonly contentType: string;
   readonly gzip: boolean;
   readonly timeoutMs: number;
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignalLike;
 }
 
 export type PostOutcome = { ok: true } | { ok: false; retryable: boolean; retryAfterMs?: number; error: Error };
@@ -86,10 +86,11 @@ function postHttps(options: OtlpRequestOptions, headers: Record<string, string>,
   const https = nodeRequire('node:https') as typeof import('node:https');
   httpsAgent ??= new https.Agent({ keepAlive: true, maxSockets: 8 });
   const { url } = options;
+  const signal = abortSignalFor(options.signal);
   // The https instrumentation must not trace the layer's own exports.
   return context.with(suppressTracing(context.active()), () => new Promise<PlainHttpResponse>((resolve, reject) => {
     const request = https.request(
-      { method: 'POST', hostname: hostOf(url), port: url.port, path: `${url.pathname}${url.search}`, headers: { ...headers, 'Content-Length': String(body.byteLength) }, agent: httpsAgent, signal: options.signal },
+      { method: 'POST', hostname: hostOf(url), port: url.port, path: `${url.pathname}${url.search}`, headers: { ...headers, 'Content-Length': String(body.byteLength) }, agent: httpsAgent, signal },
       (response: IncomingMessage) => {
         // The body is read (and dropped) so the connection can be reused.
         response.resume();
@@ -101,6 +102,16 @@ function postHttps(options: OtlpRequestOptions, headers: Record<string, string>,
     request.on('error', reject);
     request.end(body);
   }));
+}
+
+/** node:https takes a real AbortSignal: one that follows the export's. */
+function abortSignalFor(signal: AbortSignalLike | undefined): AbortSignal | undefined {
+  if (signal === undefined) return undefined;
+  if (signal instanceof AbortSignal) return signal;
+  if (signal.aborted) return AbortSignal.abort(signal.reason);
+  const controller = new AbortController();
+  signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
+  return controller.signal;
 }
 
 /** The host to connect to: an IPv6 address without the brackets the URL puts around it. */

@@ -16,6 +16,23 @@ export class ProtoWriter {
     return this.buffer.subarray(0, this.pos);
   }
 
+  /** Copies bytes another writer already wrote (an encoded span), without a view object. */
+  rawFrom(source: ProtoWriter, start: number, end: number): void {
+    this.ensure(end - start);
+    this.pos += source.buffer.copy(this.buffer, this.pos, start, end);
+  }
+
+  /** Bytes the buffer holds before it must grow. */
+  get capacity(): number {
+    return this.buffer.length;
+  }
+
+  /** Moves the bytes from `start` on to the front, for a writer that is reused. */
+  dropFront(start: number): void {
+    this.buffer.copyWithin(0, start, this.pos);
+    this.pos -= start;
+  }
+
   tag(field: number, wireType: 0 | 1 | 2 | 5): void {
     this.varint((field << 3) | wireType);
   }

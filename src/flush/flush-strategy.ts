@@ -23,6 +23,8 @@ export interface FlushStrategy {
 export interface Flushable {
   forceFlush(): Promise<void>;
   shutdown(): Promise<void>;
+  /** True when a flush now would have nothing to do (no span of an unsampled invocation queued, say). */
+  isIdle?(): boolean;
 }
 
 /** Flushes and shuts down several providers as one; each one's failure stays its own. */

@@ -25,6 +25,8 @@ export class FlushWaiter {
   }
 
   async flush(budgetMs: number): Promise<void> {
+    // Nothing queued (an unsampled invocation): no flush, no timer, no promise to wait for.
+    if (this.target.isIdle?.() === true) return;
     const flushing = this.target.forceFlush().then(
       () => true,
       () => false,

@@ -8,6 +8,17 @@ export interface PlainHttpResponse {
   readonly body: Buffer;
 }
 
+/**
+ * What the client needs of an abort signal: an AbortSignal, or the exporter's lighter ExportAbort
+ * (an AbortController with its EventTarget costs more than the rest of a warm export).
+ */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  readonly reason?: unknown;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
 export interface PlainHttpRequest {
   /** Default POST. */
   readonly method?: 'GET' | 'POST';
@@ -24,7 +35,7 @@ export interface PlainHttpRequest {
    */
   readonly unref?: boolean;
   /** Aborting ends the request at once with the signal's reason; the connection is closed. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignalLike;
 }
 
 const MAX_IDLE_SOCKETS = 4;
@@ -191,7 +202,7 @@ export function requestHead(request: PlainHttpRequest, bodyLength: number): stri
   return `${head}Content-Length: ${bodyLength}\r\n\r\n`;
 }
 
-function abortError(signal: AbortSignal | undefined): Error {
+function abortError(signal: AbortSignalLike | undefined): Error {
   const reason: unknown = signal?.reason;
   return reason instanceof Error ? reason : new Error('the request was aborted');
 }

@@ -1,4 +1,5 @@
-import { ROOT_CONTEXT, TraceFlags, defaultTextMapGetter, trace, type Context } from '@opentelemetry/api';
+import { TraceFlags, defaultTextMapGetter, trace, type Context } from '@opentelemetry/api';
+import { LEAN_ROOT_CONTEXT } from '../tracing/lean-context.ts';
 import { AWSXRayPropagator, AWSXRAY_TRACE_ID_HEADER } from '@opentelemetry/propagator-aws-xray';
 import { readInvocationTraceEnv, type ParentSource } from '../config/index.ts';
 import type { LambdaContextLike } from './invocation-attributes.ts';
@@ -37,7 +38,7 @@ export function parentContextOf(
     const parent = source === 'event' ? eventParent : xrayParent(context, respectUnsampledXray);
     if (parent !== undefined && trace.getSpanContext(parent) !== undefined) return parent;
   }
-  return ROOT_CONTEXT;
+  return LEAN_ROOT_CONTEXT;
 }
 
 /**
@@ -49,7 +50,7 @@ export function parentContextOf(
 function xrayParent(context: LambdaContextLike, respectUnsampled: boolean): Context | undefined {
   const header = invocationTraceHeader(context);
   if (header === undefined) return undefined;
-  const extracted = xray.extract(ROOT_CONTEXT, { [AWSXRAY_TRACE_ID_HEADER]: header }, defaultTextMapGetter);
+  const extracted = xray.extract(LEAN_ROOT_CONTEXT, { [AWSXRAY_TRACE_ID_HEADER]: header }, defaultTextMapGetter);
   const spanContext = trace.getSpanContext(extracted);
   if (spanContext === undefined) return undefined;
   if (!respectUnsampled && (spanContext.traceFlags & TraceFlags.SAMPLED) === 0) return undefined;

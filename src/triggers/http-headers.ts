@@ -1,4 +1,5 @@
-import { ROOT_CONTEXT, TraceFlags, defaultTextMapGetter, trace, type Context } from '@opentelemetry/api';
+import { TraceFlags, defaultTextMapGetter, trace, type Context } from '@opentelemetry/api';
+import { LEAN_ROOT_CONTEXT } from '../tracing/lean-context.ts';
 import { W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { AWSXRayPropagator, AWSXRAY_TRACE_ID_HEADER } from '@opentelemetry/propagator-aws-xray';
 import { field, isObject } from './event-fields.ts';
@@ -89,7 +90,7 @@ const XRAY = new AWSXRayPropagator();
  * as the invocation's own X-Ray header in ../invocation/parent-context.ts).
  */
 export function parentFromHeaders(headers: AllowedHeaders): Context | undefined {
-  let context = ROOT_CONTEXT;
+  let context = LEAN_ROOT_CONTEXT;
   if (headers['traceparent'] !== undefined) context = TRACE_CONTEXT.extract(context, headers, defaultTextMapGetter);
   if (headers['baggage'] !== undefined) context = BAGGAGE.extract(context, headers, defaultTextMapGetter);
   if (trace.getSpanContext(context) === undefined && headers[AWSXRAY_TRACE_ID_HEADER] !== undefined) {
@@ -97,5 +98,5 @@ export function parentFromHeaders(headers: AllowedHeaders): Context | undefined 
     const spanContext = trace.getSpanContext(withXray);
     if (spanContext !== undefined && (spanContext.traceFlags & TraceFlags.SAMPLED) !== 0) context = withXray;
   }
-  return context === ROOT_CONTEXT ? undefined : context;
+  return context === LEAN_ROOT_CONTEXT ? undefined : context;
 }

@@ -1,4 +1,5 @@
-import { ROOT_CONTEXT, defaultTextMapGetter, trace, type Attributes, type Link } from '@opentelemetry/api';
+import { defaultTextMapGetter, trace, type Attributes, type Link } from '@opentelemetry/api';
+import { LEAN_ROOT_CONTEXT } from '../tracing/lean-context.ts';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { AWSXRayPropagator, AWSXRAY_TRACE_ID_HEADER } from '@opentelemetry/propagator-aws-xray';
 
@@ -25,7 +26,7 @@ export interface MessageContext {
  * message carries no valid context. Links never change sampling, so unsampled contexts count too.
  */
 export function messageLink(carried: MessageContext, attributes: Attributes): Link | undefined {
-  let context = ROOT_CONTEXT;
+  let context = LEAN_ROOT_CONTEXT;
   if (carried.traceparent !== undefined) {
     const carrier: Record<string, string> = { traceparent: carried.traceparent };
     if (carried.tracestate !== undefined) carrier['tracestate'] = carried.tracestate;

@@ -9,7 +9,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { startOtlpReceiver, type OtlpReceiver } from '../sandbox/index.ts';
+import { canMountAtOpt, startOtlpReceiver, type OtlpReceiver } from '../sandbox/index.ts';
 import { startAwsStubServer, type AwsStubServer } from '../support/aws-stub-server.ts';
 import { startLocalHttpServer, type LocalHttpServer } from '../support/local-http-server.ts';
 import { measureInitBreakdown, type VariantBreakdown } from './init-breakdown.ts';
@@ -17,7 +17,7 @@ import { describeCompareLayer, ensureLayerZip, unpackLayer } from './layer-files
 import { measureInstance } from './measure-instance.ts';
 import type { InstanceSample } from './metrics.ts';
 import { USAGE, UsageError, parseOptions, type BenchOptions } from './options.ts';
-import { MEMORY_MB, planSubjects, planVariants, type Variant } from './plan.ts';
+import { planSubjects, planVariants, type Variant } from './plan.ts';
 import { renderReport } from './report.ts';
 import { judgeTargets, settingsOf, variantResults, type BenchResults, type FailureTable, type LayerSummary, type SampleTable } from './results.ts';
 
@@ -86,6 +86,12 @@ async function run(options: BenchOptions): Promise<void> {
   try {
     const layer = await unpackLayer(zipPath, workDir);
     const compareLayer = options.compareDir === undefined ? undefined : describeCompareLayer(options.compareDir, options.compareWrapper);
+    // Our layer too runs from /opt where the machine allows it: where it is unpacked matters
+    // (Node 22 measured 6 MiB more at first invocation from a 30-character directory than from /opt).
+    options.layerAtOpt = canMountAtOpt();
+    if (compareLayer !== undefined && options.compareAtOpt && !options.layerAtOpt) {
+      throw new UsageError(`--compare ${compareLayer.dir}: cannot mount it at /opt here (needs root and unshare); add --compare-in-place to run it from its directory`);
+    }
     const services = await startServices();
     let variants: Variant[];
     let samples: SampleTable;
@@ -111,12 +117,12 @@ async function run(options: BenchOptions): Promise<void> {
       finishedAt: finishedAt.toISOString(),
       durationSeconds: (finishedAt.getTime() - startedAt.getTime()) / 1000,
       machine: { platform: process.platform, release: release(), cpus: cpus().length, cpuModel: cpus()[0]?.model.trim() ?? 'unknown', loadAverageBefore, loadAverageAfter: loadavg() },
-      settings: settingsOf(options, MEMORY_MB),
+      settings: settingsOf(options),
       layer: layerSummary,
       ...(compareLayer !== undefined ? { compareLayer: { source: compareLayer.dir, unzippedBytes: compareLayer.unzippedBytes, fileCount: compareLayer.fileCount } } : {}),
       variants: resultsVariants,
       initBreakdown,
-      targets: judgeTargets(resultsVariants, layerSummary),
+      targets: judgeTargets(resultsVariants, layerSummary, options.warm),
     };
     mkdirSync(dirname(options.jsonPath), { recursive: true });
     writeFileSync(options.jsonPath, `${JSON.stringify(results, null, 2)}\n`);

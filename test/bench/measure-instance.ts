@@ -1,7 +1,7 @@
 /** One cold-started instance of one subject: init, the first invocation, warm invocations, memory. */
 import { startFunction, type FunctionSpec, type InvokeResult, type LambdaInstance, type OtlpReceiver } from '../sandbox/index.ts';
-import type { InstanceSample } from './metrics.ts';
-import { MEMORY_MB, type Subject, type Variant } from './plan.ts';
+import { rssCheckpoints, type InstanceSample, type RssCheckpoint } from './metrics.ts';
+import type { Subject, Variant } from './plan.ts';
 import { quantile } from './stats.ts';
 
 const KIB_PER_MIB = 1024;
@@ -13,8 +13,9 @@ export function functionSpec(variant: Variant, subject: Subject, extraEnv: Recor
     taskRoot: variant.fn.taskRoot,
     handler: variant.fn.handler,
     functionName: `bench-${variant.fn.name}`,
-    memoryMb: MEMORY_MB,
+    memoryMb: variant.memoryMb,
     ...(subject.layerDir !== undefined ? { layerDir: subject.layerDir } : {}),
+    ...(subject.mountAtOpt === true ? { mountLayerAtOpt: true } : {}),
     ...(subject.execWrapper !== undefined ? { execWrapper: subject.execWrapper } : {}),
     env: { ...variant.fn.env, ...subject.env, ...extraEnv },
   };
@@ -60,16 +61,20 @@ async function invokeAll(fn: LambdaInstance, variant: Variant, what: string, war
   const peakRssColdKb = fn.peakRssKb();
   const response: number[] = [];
   const finished: number[] = [];
+  const checkpoints = new Set(rssCheckpoints(warm));
+  const rss: RssCheckpoint[] = [];
   for (let index = 0; index < warm; index++) {
     const result = checked(await fn.invoke(variant.fn.event), fn, `${what}, warm invocation ${index + 1}`);
     response.push(since(result, 'responseAt'));
     finished.push(since(result, 'finishedAt'));
+    if (checkpoints.has(index + 1)) rss.push({ invocations: index + 1, peakRssMiB: mib(fn.peakRssKb()) });
   }
   const peakRssWarmKb = fn.peakRssKb();
   return {
     initMs: first.initDurationMs ?? Number.NaN,
     firstResponseMs: since(first, 'responseAt'),
     firstFinishedMs: since(first, 'finishedAt'),
+    initPlusFirstMs: (first.initDurationMs ?? Number.NaN) + since(first, 'responseAt'),
     warmResponseP50Ms: quantile(response, 0.5),
     warmResponseP90Ms: quantile(response, 0.9),
     warmResponseP99Ms: quantile(response, 0.99),
@@ -79,5 +84,6 @@ async function invokeAll(fn: LambdaInstance, variant: Variant, what: string, war
     peakRssColdMiB: mib(peakRssColdKb),
     peakRssWarmMiB: mib(peakRssWarmKb),
     spansExported: 0,
+    rssCheckpoints: rss,
   };
 }

@@ -4,6 +4,7 @@ export const METRICS = [
   { key: 'initMs', label: 'init duration', unit: 'ms' },
   { key: 'firstResponseMs', label: 'first invocation: response', unit: 'ms' },
   { key: 'firstFinishedMs', label: 'first invocation: finished', unit: 'ms' },
+  { key: 'initPlusFirstMs', label: 'init + first invocation response', unit: 'ms' },
   { key: 'warmResponseP50Ms', label: 'warm response p50', unit: 'ms' },
   { key: 'warmResponseP90Ms', label: 'warm response p90', unit: 'ms' },
   { key: 'warmResponseP99Ms', label: 'warm response p99', unit: 'ms' },
@@ -16,8 +17,21 @@ export const METRICS = [
 
 export type MetricKey = (typeof METRICS)[number]['key'];
 
-/** One cold-started instance: its metrics, and how many spans it exported. */
-export type InstanceSample = Record<MetricKey, number> & { spansExported: number };
+/** Peak RSS (VmHWM) of the runtime process once this many warm invocations were done. */
+export interface RssCheckpoint {
+  invocations: number;
+  peakRssMiB: number;
+}
+
+/** Warm invocation counts at which the peak RSS is recorded, as far as the run goes. */
+export function rssCheckpoints(warm: number): number[] {
+  const counts = [100, 250, 500, 1000, 1500, 2000, 2500, 3000];
+  for (let count = 4000; count <= warm; count += 1000) counts.push(count);
+  return counts.filter((count) => count < warm).concat(warm);
+}
+
+/** One cold-started instance: its metrics, how many spans it exported, its peak RSS along the run. */
+export type InstanceSample = Record<MetricKey, number> & { spansExported: number; rssCheckpoints: RssCheckpoint[] };
 
 /** Every metric's median and range over a subject's instances. */
 export type MetricSummaries = Record<MetricKey, { median: number; min: number; max: number; n: number }>;

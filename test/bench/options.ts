@@ -13,6 +13,8 @@ export const FLUSH_MODES = ['sync', 'deferred'] as const;
 export type BenchNode = (typeof NODE_MAJORS)[number];
 export type BenchFunctionName = (typeof FUNCTION_NAMES)[number];
 export type BenchFlushMode = (typeof FLUSH_MODES)[number];
+/** Lambda's default size and the benchmark's default. */
+export const DEFAULT_MEMORY_MB = 1024;
 
 export interface BenchOptions {
   cold: number;
@@ -20,7 +22,13 @@ export interface BenchOptions {
   nodes: BenchNode[];
   functions: BenchFunctionName[];
   modes: BenchFlushMode[];
+  /** Function memory sizes (AWS_LAMBDA_FUNCTION_MEMORY_SIZE and the heap flags derived from it). */
+  memoryMb: number[];
   compareDir?: string;
+  /** Run the compared layer mounted at /opt in a private mount namespace, as Lambda does. */
+  compareAtOpt: boolean;
+  /** The same for our layer (decided at start: where the machine allows it). */
+  layerAtOpt: boolean;
   compareWrapper: string;
   compareEnv: Record<string, string>;
   jsonPath: string;
@@ -30,7 +38,7 @@ export interface BenchOptions {
 export const USAGE = `usage: npm run bench -- [options]
 
 Measures the built layer (dist/otel-lambda-layer.zip, unpacked like Lambda's /opt) against the
-bare runtime in the local Lambda, interleaved, at 1024 MB.
+bare runtime in the local Lambda, interleaved.
 
   --cold N               cold starts per subject and variant (default 10)
   --warm N               warm invocations after each cold start (default 200)
@@ -38,7 +46,12 @@ bare runtime in the local Lambda, interleaved, at 1024 MB.
   --function hello|realistic|logging   functions (default hello and realistic; logging writes ten
                          console lines per invocation in Lambda's JSON log format)
   --mode sync|deferred   the layer's OTEL_LAMBDA_FLUSH_MODE (default both; sync is the layer's default)
-  --compare DIR          also measure another layer laid out like /opt, interleaved with the rest
+  --memory MB            function memory sizes, repeatable or comma-separated (default 1024); the
+                         long-run memory figures: --warm 3000 --memory 128,1024 --no-breakdown
+  --compare DIR          also measure another layer laid out like /opt, interleaved with the rest; it
+                         runs mounted at /opt in a private mount namespace (needs root and unshare),
+                         so a wrapper that hard-codes /opt works as on Lambda
+  --compare-in-place     run the compared layer from DIR itself instead of mounting it at /opt
   --compare-wrapper NAME its exec wrapper inside DIR (default otel-handler)
   --compare-env K=V      an environment variable for the compared layer only; repeatable
   --json FILE            where to write the results (default dist/bench/results.json)
@@ -53,6 +66,19 @@ function positiveInt(name: string, text: string | undefined, fallback: number): 
   const value = Number(text);
   if (!Number.isInteger(value) || value < 1) throw new UsageError(`--${name} must be a positive integer, got "${text}"`);
   return value;
+}
+
+function memorySizes(given: string[] | undefined): number[] {
+  if (given === undefined) return [DEFAULT_MEMORY_MB];
+  const sizes = given.flatMap((value) => value.split(',')).map((value) => value.trim()).filter((value) => value !== '');
+  const out: number[] = [];
+  for (const text of sizes) {
+    const value = Number(text);
+    // Lambda's limits: 128 MB to 10,240 MB.
+    if (!Number.isInteger(value) || value < 128 || value > 10_240) throw new UsageError(`--memory must be an integer from 128 to 10240 (MB), got "${text}"`);
+    if (!out.includes(value)) out.push(value);
+  }
+  return out;
 }
 
 function choices<T extends string | number>(name: string, given: string[] | undefined, allowed: readonly T[], defaults: readonly T[] = allowed): T[] {
@@ -91,7 +117,9 @@ export function parseOptions(argv: string[]): BenchOptions | undefined {
         node: { type: 'string', multiple: true },
         function: { type: 'string', multiple: true },
         mode: { type: 'string', multiple: true },
+        memory: { type: 'string', multiple: true },
         compare: { type: 'string' },
+        'compare-in-place': { type: 'boolean' },
         'compare-wrapper': { type: 'string' },
         'compare-env': { type: 'string', multiple: true },
         json: { type: 'string' },
@@ -111,7 +139,10 @@ export function parseOptions(argv: string[]): BenchOptions | undefined {
     nodes: choices('node', values.node, NODE_MAJORS),
     functions: choices('function', values.function, FUNCTION_NAMES, DEFAULT_FUNCTIONS),
     modes: choices('mode', values.mode, FLUSH_MODES),
+    memoryMb: memorySizes(values.memory),
     ...(values.compare !== undefined ? { compareDir: resolve(values.compare) } : {}),
+    compareAtOpt: values['compare-in-place'] !== true,
+    layerAtOpt: false,
     compareWrapper: values['compare-wrapper'] ?? 'otel-handler',
     compareEnv: keyValues(values['compare-env']),
     jsonPath: isAbsolute(jsonPath) ? jsonPath : resolve(jsonPath),

@@ -6,9 +6,7 @@ import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { NodeMajor, RicVersion } from '../sandbox/index.ts';
 import { HANDLER_FIXTURES, REPO_ROOT } from '../support/paths.ts';
-import type { BenchFlushMode, BenchFunctionName, BenchNode, BenchOptions } from './options.ts';
-
-export const MEMORY_MB = 1024;
+import { DEFAULT_MEMORY_MB, type BenchFlushMode, type BenchFunctionName, type BenchNode, type BenchOptions } from './options.ts';
 
 /** The runtime client each managed runtime runs: nodejs24.x has aws-lambda-ric 4, nodejs22.x the classic 3. */
 export const RIC_FOR_NODE: Record<BenchNode, RicVersion> = { 24: 'v4', 22: 'v3' };
@@ -23,6 +21,8 @@ export interface Subject {
   mode?: BenchFlushMode;
   layerDir?: string;
   execWrapper?: string;
+  /** Mounted at /opt in a private mount namespace, as Lambda mounts layers. */
+  mountAtOpt?: boolean;
   env: Record<string, string>;
 }
 
@@ -35,9 +35,11 @@ export interface BenchFunction {
 }
 
 export interface Variant {
+  /** `node24-hello`; at another memory size than 1024 MB, `node24-hello-128mb`. */
   id: string;
   node: NodeMajor;
   ric: RicVersion;
+  memoryMb: number;
   fn: BenchFunction;
   subjects: Subject[];
 }
@@ -75,6 +77,7 @@ export function planSubjects(options: BenchOptions, layerDir: string, otlpUrl: s
       mode,
       layerDir,
       execWrapper: join(layerDir, 'otel-handler'),
+      mountAtOpt: options.layerAtOpt,
       // sync is the default: leave it unset so the default configuration is what is measured.
       env: mode === 'sync' ? { ...exportTo } : { ...exportTo, OTEL_LAMBDA_FLUSH_MODE: mode },
     });
@@ -86,20 +89,28 @@ export function planSubjects(options: BenchOptions, layerDir: string, otlpUrl: s
       kind: 'compare',
       layerDir: options.compareDir,
       execWrapper: join(options.compareDir, options.compareWrapper),
+      mountAtOpt: options.compareAtOpt,
       env: { ...exportTo, ...options.compareEnv },
     });
   }
   return subjects;
 }
 
+export function variantId(node: BenchNode, name: BenchFunctionName, memoryMb: number): string {
+  return memoryMb === DEFAULT_MEMORY_MB ? `node${node}-${name}` : `node${node}-${name}-${memoryMb}mb`;
+}
+
 export function planVariants(options: BenchOptions, subjects: Subject[], endpoints: Endpoints): Variant[] {
-  return options.nodes.flatMap((node) =>
-    options.functions.map((name) => ({
-      id: `node${node}-${name}`,
-      node,
-      ric: RIC_FOR_NODE[node],
-      fn: benchFunction(name, endpoints),
-      subjects,
-    })),
+  return options.memoryMb.flatMap((memoryMb) =>
+    options.nodes.flatMap((node) =>
+      options.functions.map((name) => ({
+        id: variantId(node, name, memoryMb),
+        node,
+        ric: RIC_FOR_NODE[node],
+        memoryMb,
+        fn: benchFunction(name, endpoints),
+        subjects,
+      })),
+    ),
   );
 }

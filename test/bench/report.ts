@@ -4,16 +4,22 @@ import { METRICS } from './metrics.ts';
 import type { BenchResults, VariantResult } from './results.ts';
 import { formatKb, formatNumber, formatRatio, formatSigned, formatTable } from './table.ts';
 
+/** Runs at least this long print the peak RSS along the run. */
+const LONG_RUN_TABLE_FROM = 500;
+
 function header(results: BenchResults): string[] {
   const { machine, settings } = results;
   const load = (values: number[]): string => values.map((value) => value.toFixed(2)).join(' ');
   const lines = [
     `otel-lambda-layer benchmark, ${results.startedAt} (${results.durationSeconds.toFixed(0)} s)`,
-    `  ${settings.cold} cold starts × (1 + ${settings.warm} warm invocations) per subject, interleaved; ${settings.memoryMb} MB`,
+    `  ${settings.cold} cold starts × (1 + ${settings.warm} warm invocations) per subject, interleaved; ${settings.memoryMb.join(', ')} MB`,
     `  machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.platform} ${machine.release}; load average ${load(machine.loadAverageBefore)} before, ${load(machine.loadAverageAfter)} after`,
-    `  layer: zip ${results.layer.zipBytes === undefined ? 'n/a' : formatKb(results.layer.zipBytes)}, unzipped ${formatKb(results.layer.unzippedBytes)}, ${results.layer.fileCount} files`,
+    `  layer: zip ${results.layer.zipBytes === undefined ? 'n/a' : formatKb(results.layer.zipBytes)}, unzipped ${formatKb(results.layer.unzippedBytes)}, ${results.layer.fileCount} files, ${settings.layerAtOpt ? 'mounted at /opt' : 'run from a temporary directory'}`,
   ];
-  if (results.compareLayer) lines.push(`  compared layer ${results.compareLayer.source}: unzipped ${formatKb(results.compareLayer.unzippedBytes)}, ${results.compareLayer.fileCount} files`);
+  if (results.compareLayer) {
+    const where = settings.compareAtOpt === true ? ', mounted at /opt' : ', run from its directory';
+    lines.push(`  compared layer ${results.compareLayer.source}${where}: unzipped ${formatKb(results.compareLayer.unzippedBytes)}, ${results.compareLayer.fileCount} files`);
+  }
   lines.push(
     '  times: response = dispatch to the runtime → its result posted; finished = dispatch → runtime and extensions back at next',
     '  median and min – max over cold-started instances; warm percentiles are per instance; Δ and × compare medians with bare',
@@ -44,7 +50,7 @@ function variantTable(variant: VariantResult): string[] {
     .join(', ');
   const failures = variant.subjects.filter((subject) => subject.error !== undefined).map((subject) => `  ${subject.label} FAILED: ${firstLine(subject.error ?? '')}`);
   return [
-    `Node ${variant.node} (aws-lambda-ric ${variant.ric}) · ${variant.function}`,
+    `Node ${variant.node} (aws-lambda-ric ${variant.ric}) · ${variant.function} · ${variant.memoryMb} MB`,
     ...formatTable(rows, ['left', 'left', 'right', 'right', 'right', 'right']),
     ...(spans === '' ? [] : [`  spans exported per invocation: ${spans}`]),
     ...failures,
@@ -55,6 +61,7 @@ function variantTable(variant: VariantResult): string[] {
 const SUMMARY_COLUMNS = [
   { key: 'initMs', title: 'init ms' },
   { key: 'firstResponseMs', title: 'first ms' },
+  { key: 'initPlusFirstMs', title: 'init+first ms' },
   { key: 'warmResponseP50Ms', title: 'p50 ms' },
   { key: 'warmResponseP90Ms', title: 'p90 ms' },
   { key: 'warmResponseP99Ms', title: 'p99 ms' },
@@ -73,6 +80,24 @@ function summaryTable(variants: readonly VariantResult[]): string[] {
     }
   }
   return formatTable(rows, ['left', 'left', ...SUMMARY_COLUMNS.map(() => 'right' as const)]);
+}
+
+/** Peak RSS along the warm run, for runs long enough to show V8's young-generation and compiler growth. */
+function rssAlongRunTable(variant: VariantResult): string[] {
+  const measured = variant.subjects.filter((subject) => subject.samples.length > 0);
+  const counts = measured[0]?.rssAlongRun.map((checkpoint) => checkpoint.invocations) ?? [];
+  const bare = measured.find((subject) => subject.kind === 'bare');
+  const rows: string[][] = [['subject', ...counts.map((count) => `after ${count}`)]];
+  for (const subject of measured) {
+    rows.push([
+      subject.label,
+      ...subject.rssAlongRun.map((checkpoint, index) => {
+        const base = bare?.rssAlongRun[index]?.peakRssMiB;
+        return subject === bare || base === undefined ? formatNumber(checkpoint.peakRssMiB) : `${formatNumber(checkpoint.peakRssMiB)} (${formatSigned(checkpoint.peakRssMiB - base)})`;
+      }),
+    ]);
+  }
+  return [variant.id, ...formatTable(rows, ['left', ...counts.map(() => 'right' as const)])];
 }
 
 function breakdownTable(breakdown: VariantBreakdown): string[] {
@@ -105,11 +130,15 @@ export function renderReport(results: BenchResults, jsonPath: string): string {
   const lines = [...header(results), ''];
   for (const variant of results.variants) lines.push(...variantTable(variant), '');
   lines.push('summary: what each layer adds to bare (differences of medians; warm = response times)', ...summaryTable(results.variants), '');
+  if (results.settings.warm >= LONG_RUN_TABLE_FROM) {
+    lines.push('peak RSS along the run (MiB, median over instances; Δ bare in parentheses)');
+    for (const variant of results.variants) lines.push(...rssAlongRunTable(variant), '');
+  }
   if (results.initBreakdown.length > 0) {
     lines.push('init breakdown: one extra cold start per subject with markers, so indicative only (our layer at OTEL_LOG_LEVEL=debug)');
     for (const breakdown of results.initBreakdown) lines.push(...breakdownTable(breakdown), '');
   }
-  lines.push('targets (issue 7): Node 24, default config, medians, layer minus bare');
+  lines.push('targets (issue 13): default config (sync flush) unless named, medians, layer minus bare');
   lines.push(...targetsTable(results), '', `results: ${jsonPath}`);
   return lines.join('\n');
 }

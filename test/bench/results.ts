@@ -1,5 +1,6 @@
 /** The benchmark's results: per-instance samples summarized, compared with bare, judged against the targets. */
 import { METRICS, type InstanceSample, type MetricComparisons, type MetricSummaries } from './metrics.ts';
+import { median } from './stats.ts';
 import type { VariantBreakdown } from './init-breakdown.ts';
 import type { BenchOptions } from './options.ts';
 import type { SubjectKind, Variant } from './plan.ts';
@@ -14,6 +15,8 @@ export interface SubjectResult {
   summary: MetricSummaries;
   /** Difference and ratio of medians against the bare runtime (absent on bare itself). */
   vsBare?: MetricComparisons;
+  /** Median peak RSS over the instances at each checkpoint of the warm run. */
+  rssAlongRun: { invocations: number; peakRssMiB: number }[];
   /** Spans the OTLP receiver got per invocation (0 for bare): a check that the layer really exported. */
   spansPerInvocation: number;
   /** Why the subject was left out of the run (its first failing instance), if it was. */
@@ -26,6 +29,7 @@ export interface VariantResult {
   node: number;
   ric: string;
   function: string;
+  memoryMb: number;
   subjects: SubjectResult[];
 }
 
@@ -44,7 +48,7 @@ export interface BenchResults {
   finishedAt: string;
   durationSeconds: number;
   machine: { platform: string; release: string; cpus: number; cpuModel: string; loadAverageBefore: number[]; loadAverageAfter: number[] };
-  settings: { cold: number; warm: number; memoryMb: number; nodes: number[]; functions: string[]; modes: string[]; compareDir?: string; compareWrapper?: string };
+  settings: { cold: number; warm: number; memoryMb: number[]; nodes: number[]; functions: string[]; modes: string[]; compareDir?: string; compareWrapper?: string; compareAtOpt?: boolean; layerAtOpt: boolean };
   layer: LayerSummary;
   compareLayer?: LayerSummary;
   variants: VariantResult[];
@@ -83,6 +87,7 @@ export function variantResults(variants: readonly Variant[], samples: SampleTabl
       node: variant.node,
       ric: variant.ric,
       function: variant.fn.name,
+      memoryMb: variant.memoryMb,
       subjects: variant.subjects.map((subject) => {
         const own = bySubject.get(subject.id) ?? [];
         const summary = subject.kind === 'bare' ? bareSummary : summarizeSamples(own);
@@ -94,6 +99,7 @@ export function variantResults(variants: readonly Variant[], samples: SampleTabl
           ...(subject.mode !== undefined ? { mode: subject.mode } : {}),
           summary,
           ...(subject.kind === 'bare' ? {} : { vsBare: compareWith(summary, bareSummary) }),
+          rssAlongRun: rssAlongRun(own),
           spansPerInvocation: own.length === 0 ? 0 : spans / (own.length * (warm + 1)),
           ...(failed.has(subject.id) ? { error: failed.get(subject.id) } : {}),
           samples: own,
@@ -103,19 +109,28 @@ export function variantResults(variants: readonly Variant[], samples: SampleTabl
   });
 }
 
+function rssAlongRun(samples: readonly InstanceSample[]): SubjectResult['rssAlongRun'] {
+  const counts = samples[0]?.rssCheckpoints.map((checkpoint) => checkpoint.invocations) ?? [];
+  return counts.map((invocations) => ({
+    invocations,
+    peakRssMiB: median(samples.flatMap((sample) => sample.rssCheckpoints.filter((checkpoint) => checkpoint.invocations === invocations).map((checkpoint) => checkpoint.peakRssMiB))),
+  }));
+}
+
 function findSubject(variants: readonly VariantResult[], variantId: string, subjectId: string): SubjectResult | undefined {
   return variants.find((variant) => variant.id === variantId)?.subjects.find((candidate) => candidate.id === subjectId);
 }
 
-export function judgeTargets(variants: readonly VariantResult[], layer: LayerSummary): TargetResult[] {
+export function judgeTargets(variants: readonly VariantResult[], layer: LayerSummary, warm: number): TargetResult[] {
   const results: TargetResult[] = TARGETS.map((target) => {
     const subject = findSubject(variants, target.variant, target.subject);
     const diff = subject?.vsBare?.[target.metric].diff;
-    const measured = diff === undefined || !Number.isFinite(diff) ? null : diff;
+    const longEnough = warm >= (target.minWarm ?? 0);
+    const measured = diff === undefined || !Number.isFinite(diff) || !longEnough ? null : diff;
     const bareFailed = findSubject(variants, target.variant, 'bare')?.error !== undefined;
     return {
       name: target.name,
-      basis: `${target.variant} ${target.subject} − bare, median ${target.metric}`,
+      basis: `${target.variant} ${target.subject} − bare, median ${target.metric}${target.minWarm === undefined ? '' : ` (runs of ≥ ${target.minWarm} warm invocations)`}`,
       limit: target.limit,
       unit: target.unit,
       measured,
@@ -127,14 +142,15 @@ export function judgeTargets(variants: readonly VariantResult[], layer: LayerSum
   return results;
 }
 
-export function settingsOf(options: BenchOptions, memoryMb: number): BenchResults['settings'] {
+export function settingsOf(options: BenchOptions): BenchResults['settings'] {
   return {
     cold: options.cold,
     warm: options.warm,
-    memoryMb,
+    memoryMb: [...options.memoryMb],
+    layerAtOpt: options.layerAtOpt,
     nodes: [...options.nodes],
     functions: [...options.functions],
     modes: [...options.modes],
-    ...(options.compareDir !== undefined ? { compareDir: options.compareDir, compareWrapper: options.compareWrapper } : {}),
+    ...(options.compareDir !== undefined ? { compareDir: options.compareDir, compareWrapper: options.compareWrapper, compareAtOpt: options.compareAtOpt } : {}),
   };
 }

@@ -1,6 +1,7 @@
 /**
- * Issue 7's benchmark, smallest run: Node 24, hello-world, sync flush, 2 cold starts × (1 + 5)
- * invocations. Checks that `npm run bench` produces a well-formed report and JSON with every
+ * The benchmark, smallest run: Node 24, hello-world, sync flush, 2 cold starts × (1 + 5)
+ * invocations, with a compared layer whose wrapper hard-codes /opt (as the upstream OpenTelemetry
+ * layer's does). Checks that `npm run bench` produces a well-formed report and JSON with every
  * metric present and finite. Performance itself is never asserted: numbers depend on the machine.
  */
 import { execFile } from 'node:child_process';
@@ -18,6 +19,7 @@ jest.setTimeout(60_000);
 const run = promisify(execFile);
 const NODE24 = join(REPO_ROOT, 'node_modules', 'node24', 'bin', 'node');
 const BENCH = join(REPO_ROOT, 'test', 'bench', 'bench.ts');
+const OPT_ONLY_LAYER = join(REPO_ROOT, 'test', 'fixtures', 'layers', 'opt-hardcoded');
 
 describe('the benchmark on Node 24, hello-world, sync flush', () => {
   let workDir: string;
@@ -27,7 +29,7 @@ describe('the benchmark on Node 24, hello-world, sync flush', () => {
   beforeAll(async () => {
     workDir = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
     const jsonPath = join(workDir, 'results.json');
-    const args = [BENCH, '--cold', '2', '--warm', '5', '--node', '24', '--function', 'hello', '--mode', 'sync', '--json', jsonPath];
+    const args = [BENCH, '--cold', '2', '--warm', '5', '--node', '24', '--function', 'hello', '--mode', 'sync', '--compare', OPT_ONLY_LAYER, '--json', jsonPath];
     ({ stdout } = await run(NODE24, args, { cwd: REPO_ROOT, timeout: 50_000, maxBuffer: 16 * 1024 * 1024 }));
     results = JSON.parse(readFileSync(jsonPath, 'utf8')) as BenchResults;
   });
@@ -36,7 +38,7 @@ describe('the benchmark on Node 24, hello-world, sync flush', () => {
     if (workDir !== undefined) rmSync(workDir, { recursive: true, force: true });
   });
 
-  it('measures the bare runtime and the layer side by side with every metric finite', () => {
+  it('measures the bare runtime, the layer and a layer mounted at /opt side by side with every metric finite', () => {
     // Prepare
     const [variant] = results.variants;
 
@@ -45,7 +47,8 @@ describe('the benchmark on Node 24, hello-world, sync flush', () => {
 
     // Assess
     expect(results.variants.map((candidate) => candidate.id)).toEqual(['node24-hello']);
-    expect(subjects.map((subject) => subject.id)).toEqual(['bare', 'layer-sync']);
+    expect(subjects.map((subject) => subject.id)).toEqual(['bare', 'layer-sync', 'compare']);
+    expect(results.settings.compareAtOpt).toBe(true);
     for (const subject of subjects) {
       expect(subject.error).toBeUndefined();
       expect(subject.samples).toHaveLength(2);
@@ -84,9 +87,10 @@ describe('the benchmark on Node 24, hello-world, sync flush', () => {
     expect(results.layer.zipBytes).toBeGreaterThan(0);
     expect(results.layer.unzippedBytes).toBeGreaterThan(0);
     expect(results.layer.fileCount).toBeGreaterThan(0);
-    expect(breakdown?.subjects.map((subject) => subject.subject)).toEqual(['bare', 'layer-sync']);
+    expect(breakdown?.subjects.map((subject) => subject.subject)).toEqual(['bare', 'layer-sync', 'compare']);
     for (const { key } of BREAKDOWN_SEGMENTS) expect([key, Number.isFinite(layerBreakdown?.segments[key])]).toEqual([key, true]);
-    const measuredHere = results.targets.filter((target) => !target.basis.includes('node24-realistic') && !target.basis.includes('layer-deferred'));
+    // Measured here: Node 24 hello-world in sync mode at 1024 MB, but not the long-run memory targets.
+    const measuredHere = results.targets.filter((target) => target.basis === 'dist/otel-lambda-layer.zip' || (target.basis.startsWith('node24-hello layer-sync') && !target.basis.includes('warm invocations')));
     expect(measuredHere.length).toBeGreaterThan(0);
     for (const target of measuredHere) {
       expect([target.name, Number.isFinite(target.measured)]).toEqual([target.name, true]);
@@ -105,7 +109,8 @@ describe('the benchmark on Node 24, hello-world, sync flush', () => {
     // Assess
     expect(stdout).toContain('Node 24 (aws-lambda-ric v4) · hello');
     expect(stdout).toContain('init breakdown');
-    expect(stdout).toMatch(/targets \(issue 7\)/);
+    expect(stdout).toMatch(/targets \(issue 13\)/);
+    expect(stdout).toMatch(/compared layer .*opt-hardcoded, mounted at \/opt/);
     expect(metricRows).toHaveLength(METRICS.length);
     // Aligned: every subject's median ends in the same column.
     const medianColumn = lines.find((line) => line.includes('metric') && line.includes('median'))?.indexOf('median');

@@ -16,6 +16,7 @@ import type { LogLine, ProcessExit } from './managed-process.ts';
 import { RuntimeApi } from './runtime-api.ts';
 import type { InvocationInput, RuntimeResult } from './runtime-api.ts';
 import { runtimeCommand } from './runtime-command.ts';
+import { atOpt, pathAtOpt } from './opt-mount.ts';
 import { raceDeadline, withTimeout } from './with-timeout.ts';
 
 export type InitOutcome =
@@ -87,11 +88,15 @@ export class ExecutionEnvironment {
     const address = await this.api.start();
     const runtimeEnv = buildRuntimeEnv(this.spec, this.#paths, address);
     const extensionEnv = buildExtensionEnv(runtimeEnv);
+    const layerDir = this.spec.layerDir ?? '';
+    const extensionCommand = (name: string): { file: string; args: string[] } => {
+      const file = join(layerDir, 'extensions', name);
+      return this.spec.mountLayerAtOpt === true ? atOpt(layerDir, { file: pathAtOpt(layerDir, file), args: [] }) : { file, args: [] };
+    };
     this.extensions = this.extensionNames.map(
       (name) =>
         new ManagedProcess({
-          file: join(this.spec.layerDir ?? '', 'extensions', name),
-          args: [],
+          ...extensionCommand(name),
           cwd: this.spec.taskRoot,
           env: extensionEnv,
           source: `extension:${name}`,

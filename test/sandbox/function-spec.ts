@@ -16,6 +16,12 @@ export interface FunctionSpec {
   layerDir?: string;
   /** Full path of an exec wrapper, e.g. `${layerDir}/otel-handler` (AWS_LAMBDA_EXEC_WRAPPER). */
   execWrapper?: string;
+  /**
+   * Mount `layerDir` at /opt (read-only, in a private mount namespace per process) and run the
+   * exec wrapper and extensions from there, as Lambda does; for layers that hard-code /opt.
+   * Needs root (see opt-mount.ts).
+   */
+  mountLayerAtOpt?: boolean;
   /** Extra variables (OTEL_*, AWS_LAMBDA_MAX_CONCURRENCY, ...); they win over the defaults. */
   env?: Record<string, string>;
   functionName?: string;

@@ -19,3 +19,4 @@ export type { DecodedSpan, DecodedEvent, DecodedLink, DecodedScope, DecodedStatu
 export { decodeOtlpProtobuf } from './otlp-protobuf-decoder.ts';
 export { decodeOtlpJson } from './otlp-json-decoder.ts';
 export { newTraceHeader, newRequestId } from './trace-header.ts';
+export { canMountAtOpt } from './opt-mount.ts';

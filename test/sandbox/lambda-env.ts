@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ResolvedSpec, RuntimePaths } from './function-spec.ts';
+import { OPT, pathAtOpt } from './opt-mount.ts';
 import { TELEMETRY_LOG_FD } from './telemetry-log.ts';
 
 /** Variables the runtime process has but extensions do not (runtimes-extensions-api, "Environment variables"). */
@@ -37,7 +38,8 @@ export function isManagedInstances(env: Record<string, string> | undefined): boo
 
 /** The runtime process's environment. `runtimeApi` is `127.0.0.1:PORT`. */
 export function buildRuntimeEnv(spec: ResolvedSpec, paths: RuntimePaths, runtimeApi: string): Record<string, string> {
-  const opt = spec.layerDir;
+  const atOpt = spec.mountLayerAtOpt === true && spec.layerDir !== undefined;
+  const opt = atOpt ? OPT : spec.layerDir;
   const version = '$LATEST';
   const managed = isManagedInstances(spec.env);
   const env: Record<string, string> = {
@@ -82,7 +84,7 @@ export function buildRuntimeEnv(spec: ResolvedSpec, paths: RuntimePaths, runtime
     _AWS_XRAY_DAEMON_ADDRESS: '169.254.79.129',
     _AWS_XRAY_DAEMON_PORT: '2000',
   };
-  if (spec.execWrapper) env.AWS_LAMBDA_EXEC_WRAPPER = spec.execWrapper;
+  if (spec.execWrapper) env.AWS_LAMBDA_EXEC_WRAPPER = atOpt ? pathAtOpt(spec.layerDir as string, spec.execWrapper) : spec.execWrapper;
   // The runtime client writes console output to this fd as framed records (see telemetry-log.ts);
   // under Managed Instances it gets its log fd from a provider socket instead, which the sandbox
   // does not emulate (the client then writes to stdout).

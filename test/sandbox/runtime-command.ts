@@ -15,6 +15,7 @@
  * without an exec wrapper, and so does it here.
  */
 import type { ResolvedSpec, RuntimePaths } from './function-spec.ts';
+import { atOpt, pathAtOpt } from './opt-mount.ts';
 
 export function memoryArgs(memoryMb: number): string[] {
   const newSpace = Math.floor(memoryMb / 10);
@@ -40,10 +41,16 @@ export function bootstrapArgv(spec: ResolvedSpec, paths: RuntimePaths): string[]
   // ric v3's published entry takes the handler as its argument; v4 (like /var/runtime/index.mjs) reads _HANDLER.
   const ricArgs = spec.ric === 'v3' ? [paths.ricEntry, spec.handler] : [paths.ricEntry];
   const argv = [paths.nodeBinary, ...nodeArgs(spec.memoryMb, spec.env?.['NODE_OPTIONS']), ...ricArgs];
-  return spec.execWrapper ? [spec.execWrapper, ...argv] : argv;
+  if (!spec.execWrapper) return argv;
+  return [atOptOf(spec) ? pathAtOpt(spec.layerDir as string, spec.execWrapper) : spec.execWrapper, ...argv];
 }
 
-/** The bootstrap's `exec`, through bash as on Lambda. */
+/** The bootstrap's `exec`, through bash as on Lambda; with the layer mounted at /opt first when asked. */
 export function runtimeCommand(spec: ResolvedSpec, paths: RuntimePaths): Command {
-  return { file: '/bin/bash', args: ['-c', 'exec -- "$@"', 'bootstrap', ...bootstrapArgv(spec, paths)] };
+  const command = { file: '/bin/bash', args: ['-c', 'exec -- "$@"', 'bootstrap', ...bootstrapArgv(spec, paths)] };
+  return atOptOf(spec) ? atOpt(spec.layerDir as string, command) : command;
+}
+
+function atOptOf(spec: ResolvedSpec): boolean {
+  return spec.mountLayerAtOpt === true && spec.layerDir !== undefined;
 }

@@ -1,9 +1,12 @@
 import { SpanKind, type Span, type Tracer } from '@opentelemetry/api';
-import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { AlwaysOnSampler, InMemorySpanExporter, ParentBasedSampler, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { INIT_SPAN_NAME, INITIALIZATION_TYPE_ATTRIBUTE } from '../../../src/coldstart/init-span.ts';
 import { HANDLER_LOAD_PHASE, LAYER_START_PHASE, startColdStartTracing, type ColdStartTracing } from '../../../src/coldstart/start-cold-start-tracing.ts';
 import { loadConfig } from '../../../src/config/index.ts';
 import type { InvocationStart } from '../../../src/invocation/invocation-extension.ts';
+import { ExportQueue, ReadableSpanStore } from '../../../src/tracing/export-queue.ts';
+import { LeanTracerProvider } from '../../../src/tracing/lean-tracer-provider.ts';
 
 interface Harness {
   coldStart: ColdStartTracing;
@@ -11,9 +14,18 @@ interface Harness {
   finished: () => Promise<ReadableSpan[]>;
 }
 
-function setUp(env: Record<string, string>): Harness {
+type ProviderKind = 'the SDK' | 'the lean';
+
+/** A tracer provider of `kind` exporting to memory: the layer runs the lean one, the SDK's is the reference. */
+function providerOf(kind: ProviderKind, env: Record<string, string>, exporter: InMemorySpanExporter): { getTracer(name: string): Tracer; forceFlush(): Promise<void> } {
+  if (kind === 'the SDK') return new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+  const queue = new ExportQueue(new ReadableSpanStore(exporter), { maxQueueSize: 2048, maxExportBatchSize: 512, scheduledDelayMs: 60_000, onDropped: () => undefined });
+  return new LeanTracerProvider({ resource: resourceFromAttributes({}), sampler: new ParentBasedSampler({ root: new AlwaysOnSampler() }), limits: loadConfig(env).config.spanLimits, processors: [], queue });
+}
+
+function setUp(env: Record<string, string>, kind: ProviderKind): Harness {
   const exporter = new InMemorySpanExporter();
-  const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+  const provider = providerOf(kind, env, exporter);
   const tracer = provider.getTracer('test');
   const coldStart = startColdStartTracing(loadConfig(env).config, { tracer, finalFlush: () => provider.forceFlush(), layerStartedAt: performance.now() });
   return {
@@ -43,10 +55,10 @@ function runInit(harness: Harness): void {
   harness.coldStart.handlerLoaded();
 }
 
-describe('cold start tracing', () => {
+describe.each<ProviderKind>(['the SDK', 'the lean'])('cold start tracing through %s tracer provider', (kind) => {
   it('puts the init span into the first invocation’s trace on demand, from the process start to the handler loaded, and nothing into later ones', async () => {
     // Prepare
-    const harness = setUp({ AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand' });
+    const harness = setUp({ AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand' }, kind);
     runInit(harness);
 
     // Act
@@ -68,7 +80,7 @@ describe('cold start tracing', () => {
 
   it.each(['provisioned-concurrency', 'lambda-managed-instances'])('makes the init span a trace of its own with %s, linked from the first invocation', async (type) => {
     // Prepare
-    const harness = setUp({ AWS_LAMBDA_INITIALIZATION_TYPE: type });
+    const harness = setUp({ AWS_LAMBDA_INITIALIZATION_TYPE: type }, kind);
     runInit(harness);
 
     // Act
@@ -88,7 +100,7 @@ describe('cold start tracing', () => {
 
   it('records nothing with OTEL_LAMBDA_INIT_SPAN=false', async () => {
     // Prepare
-    const harness = setUp({ OTEL_LAMBDA_INIT_SPAN: 'false' });
+    const harness = setUp({ OTEL_LAMBDA_INIT_SPAN: 'false' }, kind);
     runInit(harness);
 
     // Act

@@ -39,6 +39,27 @@ describe('loadConfig', () => {
     expect(exporterWarning).toContain('using "otlp"');
   });
 
+  it('reads span limits, the span-specific variables over the general ones, with the SDK defaults', () => {
+    // Prepare
+    const env = { OTEL_ATTRIBUTE_COUNT_LIMIT: '64', OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT: '32', OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: '256', OTEL_SPAN_EVENT_COUNT_LIMIT: '0', OTEL_LINK_ATTRIBUTE_COUNT_LIMIT: 'many' };
+
+    // Act
+    const { config, warnings } = loadConfig(env);
+    const defaults = loadConfig({}).config.spanLimits;
+
+    // Assess
+    expect(config.spanLimits).toEqual({
+      attributeCountLimit: 32,
+      attributeValueLengthLimit: 256,
+      eventCountLimit: 0,
+      linkCountLimit: 128,
+      attributePerEventCountLimit: 128,
+      attributePerLinkCountLimit: 128,
+    });
+    expect(warnings).toEqual([expect.stringContaining('OTEL_LINK_ATTRIBUTE_COUNT_LIMIT')]);
+    expect(defaults).toEqual({ ...config.spanLimits, attributeCountLimit: 128, attributeValueLengthLimit: Infinity, eventCountLimit: 128 });
+  });
+
   it('reads the issue-15 settings: init span on, payload capture and log correlation off, by default', () => {
     const { config, warnings } = loadConfig({});
 

@@ -1,14 +1,14 @@
-import { ExportSlots } from '../../../src/exporters/export-slots.ts';
+import { ExportSlots, type ExportAbort } from '../../../src/exporters/export-slots.ts';
 
 /** A task that runs until its signal aborts (a request to a collector that never answers). */
-const hangsUntilAborted = (signal: AbortSignal): Promise<string> =>
+const hangsUntilAborted = (signal: ExportAbort): Promise<string> =>
   new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason as Error)));
 
 describe('ExportSlots', () => {
   it('runs tasks side by side up to its capacity', async () => {
     // Prepare
     const slots = new ExportSlots(2);
-    const signals: AbortSignal[] = [];
+    const signals: ExportAbort[] = [];
 
     // Act
     const first = slots.run(async (signal) => (signals.push(signal), 'one'));

@@ -23,6 +23,24 @@ function controllableTarget(): Flushable & { flushes: number; finishAll(ok: bool
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 describe('FlushWaiter', () => {
+  it('neither flushes nor waits when the target has nothing queued (an unsampled invocation)', async () => {
+    // Prepare
+    let idle = true;
+    const target = Object.assign(controllableTarget(), { isIdle: () => idle });
+    const waiter = new FlushWaiter(target, { healthy: true, exportedSpans: 0, droppedSpans: 0 });
+
+    // Act
+    await waiter.flush(1000);
+    const flushesWhileIdle = target.flushes;
+    idle = false;
+    const flushing = waiter.flush(1000);
+    target.finishAll(true);
+    await flushing;
+
+    // Assess
+    expect([flushesWhileIdle, target.flushes]).toEqual([0, 1]);
+  });
+
   it('waits for a flush that finishes within the budget', async () => {
     // Prepare
     const target = controllableTarget();
