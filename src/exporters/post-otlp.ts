@@ -17,7 +17,7 @@ export interface OtlpRequestOptions {
 
 export type PostOutcome = { ok: true } | { ok: false; retryable: boolean; retryAfterMs?: number; error: Error };
 
-/** The endpoint answered, and not with success: its status tells why (see observed-exporter.ts). */
+/** The endpoint answered, and not with success: its status tells why (see export-advice.ts). */
 export class OtlpHttpStatusError extends Error {
   readonly status: number;
 

@@ -1,4 +1,5 @@
 import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
+import { setGlobalErrorHandler } from '@opentelemetry/core';
 import { log, type LogLevel } from '../log.ts';
 
 const MAX_DISTINCT_MESSAGES = 20;
@@ -15,7 +16,9 @@ const DIAG_LEVELS: Record<LogLevel, DiagLogLevel> = {
  * Sends the OpenTelemetry SDK's own diagnostics through the layer's log, one line each, with
  * the same prefix. A failing collector makes the SDK repeat the same error on every export;
  * each distinct message is written once (and at most 20 of them), so logs stay readable and
- * cheap.
+ * cheap. Errors the SDK hands its global error handler (a failed metric or log export) are
+ * written as one line, name and message, instead of the default handler's JSON of the error's
+ * fields with its stack.
  */
 export function routeDiagnostics(level: LogLevel): void {
   const seen = new Set<string>();
@@ -26,14 +29,16 @@ export function routeDiagnostics(level: LogLevel): void {
     write(`opentelemetry: ${line}`);
   };
   const warn = once(log.warn);
+  const error = once(log.error);
   const logger: DiagLogger = {
-    error: once(log.error),
+    error,
     warn: (message: string, ...args: unknown[]) => (isReplacedNotice(message) ? log.debug(REPLACED) : warn(message, ...args)),
     info: once(log.info),
     debug: once(log.debug),
     verbose: once(log.debug),
   };
   diag.setLogger(logger, { logLevel: DIAG_LEVELS[level], suppressOverrideMessage: true });
+  setGlobalErrorHandler((exception) => error(describeArgument(exception)));
 }
 
 /**

@@ -49,7 +49,7 @@ function otlpLogExporter(config: LayerConfig): LogRecordExporter {
   const serializer = settings.protocol === 'http/json' ? JsonLogsSerializer : ProtobufLogsSerializer;
   const selfMetrics = new ExporterMetrics<ReadableLogRecord[]>({ componentType: 'otlp_http_log_exporter', metricsHelper: LogsExporterMetricsHelper, url: settings.url, meterProvider: undefined, responseAttributesFromError: () => ({}) });
   return new OTLPExporterBase<ReadableLogRecord[]>(
-    createOtlpNetworkExportDelegate({ timeoutMillis: settings.timeoutMs, concurrencyLimit: 4, compression: 'none' }, serializer, selfMetrics, createOtlpTransport(settings)),
+    createOtlpNetworkExportDelegate({ timeoutMillis: settings.timeoutMs, concurrencyLimit: 4, compression: 'none' }, serializer, selfMetrics, createOtlpTransport(settings, 'LOGS')),
   );
 }
 

@@ -32,7 +32,7 @@ function otlpMetricExporter(config: LayerConfig): PushMetricExporter {
   const settings = config.otlpMetrics;
   const serializer = settings.protocol === 'http/json' ? JsonMetricsSerializer : ProtobufMetricsSerializer;
   const selfMetrics = new ExporterMetrics({ componentType: 'otlp_http_metric_exporter', metricsHelper: MetricsExporterMetricsHelper, url: settings.url, meterProvider: undefined, responseAttributesFromError: () => ({}) });
-  const delegate = createOtlpNetworkExportDelegate({ timeoutMillis: settings.timeoutMs, concurrencyLimit: 4, compression: 'none' }, serializer, selfMetrics, createOtlpTransport(settings));
+  const delegate = createOtlpNetworkExportDelegate({ timeoutMillis: settings.timeoutMs, concurrencyLimit: 4, compression: 'none' }, serializer, selfMetrics, createOtlpTransport(settings, 'METRICS'));
   // npm nests private copies of otlp-exporter-base under the metrics exporter, so the types are
   // distinct; the build resolves every @opentelemetry package to the one top-level copy.
   return new OTLPMetricExporterBase(delegate as unknown as ConstructorParameters<typeof OTLPMetricExporterBase>[0]);

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { decodeOtlpJson, decodeOtlpProtobuf, startFunction, type InvokeResult, type LogLine } from '../sandbox/index.ts';
 import { anyText, badHeaderEntry, environmentsOf, VARIABLES, warningsBySubject, type VariableCase } from '../support/config-arbitraries.ts';
-import { CJS_FIXTURE, layerWarnings, runWithLayer, statusesOf } from '../support/config-harness.ts';
+import { CJS_FIXTURE, layerLines, layerWarnings, runWithLayer, statusesOf } from '../support/config-harness.ts';
 import { runtimeView } from '../support/differential.ts';
 import { RUNTIME_COMBINATIONS, withFunction, type RuntimeCombination } from '../support/layer-function.ts';
 import { REPO_ROOT, UNPACKED_LAYER_DIR } from '../support/paths.ts';
@@ -204,6 +204,33 @@ describe.each(RUNTIME_COMBINATIONS)('configuration on the wire on Node $node wit
       expect(exportWarnings[0]).toContain('refused the credentials');
       expect(exportWarnings[0]).toContain('OTEL_EXPORTER_OTLP_HEADERS');
       expect(exportWarnings[0]).not.toContain('expired');
+    });
+
+    it('names each signal’s headers and credentials, once, when the endpoint answers 401 to metric and log exports', async () => {
+      // Prepare
+      recorder.answerWith(401);
+
+      // Act
+      const traced = await runWithLayer(runtime, {
+        // It logs, so there are log records to export.
+        taskRoot: join(REPO_ROOT, 'test/fixtures/handlers/logs'),
+        functionName: `wire-401-signals-${label}`,
+        env: { OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20expired', OTEL_METRICS_EXPORTER: 'otlp', OTEL_LOGS_EXPORTER: 'otlp', ...endpoints(recorder, 'x') },
+        invokes: [{ event: { orderId: 'o-1' } }, { event: { orderId: 'o-2' } }, { event: { orderId: 'o-3' } }],
+      });
+
+      // Assess
+      recorder.answerWith(200);
+      expect(statusesOf(traced)).toEqual(['success', 'success', 'success']);
+      const lines = layerLines(traced.logs);
+      for (const signal of ['METRICS', 'LOGS']) {
+        const advice = lines.filter((line) => line.includes('refused the credentials') && line.includes(`OTEL_EXPORTER_OTLP_${signal}_HEADERS`));
+        expect(advice).toHaveLength(1);
+        expect(advice[0]).toContain('answered 401');
+        // One line, the error's name and message, not the SDK's default JSON of its fields.
+        expect(advice[0]).not.toContain('"stack"');
+      }
+      expect(lines.join('\n')).not.toContain('expired');
     });
   }
 });
