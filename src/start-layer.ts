@@ -17,6 +17,7 @@ import { startInstrumentations } from './instrumentations/start-instrumentations
 import { installCrashGuard } from './invocation/crash-guard.ts';
 import { createInvocationLifecycle } from './invocation/lifecycle.ts';
 import { OpenSpanTracker } from './invocation/open-spans.ts';
+import { interceptNativeRuntimeClient } from './runtime-client/intercept-native-client.ts';
 import { log, setLogLevel } from './log.ts';
 import { routeDiagnostics } from './sdk/route-diagnostics.ts';
 import { buildResource } from './sdk/build-resource.ts';
@@ -58,6 +59,7 @@ export async function startLayer(): Promise<void> {
   });
   const flush = await chooseFlush(config, flushTarget, waiter, sync);
   flushOnSigterm(flush.strategy, flush.shutdownBudgetMs);
+  const runtimeClient = interceptNativeRuntimeClient({ canHold: !config.lambda.nextEventOverHttp });
   const lifecycle = createInvocationLifecycle({
     tracer: tracing.tracer,
     flush: flush.strategy,
@@ -69,7 +71,9 @@ export async function startLayer(): Promise<void> {
     finalFlush: () => flush.strategy.shutdown(config.flushTimeoutMs),
     hooks,
     recordInvocation: signals.recordInvocation,
+    resultsHeard: runtimeClient.active,
   });
+  runtimeClient.observe(lifecycle);
   installCrashGuard(lifecycle);
   installHandlerPatch(location, taskRoot, createHandlerWrapper(lifecycle), {
     // A CommonJS handler requires its libraries (watched without module hooks); an ES module

@@ -34,11 +34,7 @@ export function installCrashGuard(lifecycle: InvocationLifecycle): void {
     // (the invocations are ended by then, so this guard lets it through).
     const holdCrash = (): void => {
       process.removeListener('uncaughtException', holdCrash);
-      void flushing.then(() =>
-        setImmediate(() => {
-          throw error;
-        }),
-      );
+      void flushing.then(() => setImmediate(() => rethrowUnlocated(error)));
     };
     process.on('uncaughtException', holdCrash);
   });
@@ -63,4 +59,17 @@ function observeHandledRejections(lifecycle: InvocationLifecycle): void {
 function willCrash(origin: string): boolean {
   if (process.listenerCount('uncaughtException') > 0) return false;
   return origin !== 'unhandledRejection' || process.listenerCount('unhandledRejection') === 0;
+}
+
+/**
+ * Throws `error` again so that Node crashes with it. Node prints a crash's source line and a
+ * caret under the throw that crashed it; for this throw that would be a line of the layer's
+ * minified bundle, so the one line this throw is on carries Node's marker for "print no source
+ * line" (GetErrorSource in Node's src/node_errors.cc). The original throw's line cannot be
+ * printed any more: Node knows it only while that first throw is being reported.
+ */
+function rethrowUnlocated(error: unknown): never {
+  // A function of its own, so the marker is on the throw's line even in a minified bundle.
+  const rethrow = new Function('error', 'throw error; // node-do-not-add-exception-line') as (value: unknown) => never;
+  return rethrow(error);
 }
