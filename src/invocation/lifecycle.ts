@@ -75,8 +75,8 @@ interface RunningInvocation {
   readonly span: Span;
   /** Records the invocation's FaaS metrics. */
   readonly report: (failed: boolean) => void;
-  /** A process-level exception is on the span already (the runtime's report would repeat it). */
-  exceptionRecorded: boolean;
+  /** Process-level exceptions already on the span (the runtime may report the same one). */
+  readonly recordedExceptions: Array<Pick<ReportedError, 'type' | 'message'>>;
   /** Ends the span with the runtime's verdict (set by begin). */
   closeWith: (result: RuntimeResult) => void;
   end(close: () => void): Promise<void>;
@@ -109,7 +109,7 @@ export function createInvocationLifecycle(deps: LifecycleDependencies): Invocati
     const invocation: RunningInvocation = {
       span,
       report,
-      exceptionRecorded: false,
+      recordedExceptions: [],
       closeWith: () => undefined,
       end(close) {
         if (ended !== undefined) return ended;
@@ -210,7 +210,7 @@ export function createInvocationLifecycle(deps: LifecycleDependencies): Invocati
       const thrown = readThrown(error, true);
       for (const invocation of running) {
         closeSafely(() => invocation.span.addEvent(EXCEPTION_EVENT, exceptionAttributes(thrown)));
-        invocation.exceptionRecorded = true;
+        invocation.recordedExceptions.push({ type: thrown.type, message: thrown.message });
       }
     },
 
@@ -260,10 +260,15 @@ function endWithResult(invocation: RunningInvocation, result: RuntimeResult, tri
   return failed;
 }
 
-/** Ends the span as failed, with the exception the runtime reported; returns true. */
+/**
+ * Ends the span as failed, with the exception the runtime reported (unless an uncaught exception
+ * already recorded on the span says the same: ric v3 reports the uncaught exception it exits
+ * on); returns true.
+ */
 function endWithException(invocation: RunningInvocation, exception: ReportedError): boolean {
   const { span } = invocation;
-  if (!invocation.exceptionRecorded) span.addEvent(EXCEPTION_EVENT, exceptionAttributes(exception));
+  const known = invocation.recordedExceptions.some(({ type, message }) => type === exception.type && message === exception.message);
+  if (!known) span.addEvent(EXCEPTION_EVENT, exceptionAttributes(exception));
   span.setStatus({ code: SpanStatusCode.ERROR, message: exception.message === undefined || exception.message === '' ? exception.type : `${exception.type}: ${exception.message}` });
   span.end();
   return true;

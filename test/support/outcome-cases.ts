@@ -38,6 +38,8 @@ const VIAS: Readonly<Record<HandlerKind, readonly string[]>> = {
     'fail',
     'done-error',
     'done-result',
+    'uncaught',
+    'unhandled-rejection',
   ],
   callback: ['callback-result', 'callback-error'],
   streaming: ['stream-throw', 'stream-not-async', 'stream-reject', 'stream-write', 'stream-return'],

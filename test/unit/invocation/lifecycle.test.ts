@@ -101,6 +101,26 @@ describe('the invocation lifecycle', () => {
     expect(span?.status.code).toBe(SpanStatusCode.ERROR);
   });
 
+  it('adds the runtime’s report when it says something else than the uncaught exception could tell', async () => {
+    const { lifecycle, exporter } = setUp();
+    begin(lifecycle, 'r-1');
+    const crash = new TypeError('hidden');
+    Object.defineProperty(crash, 'message', {
+      get() {
+        throw new Error('never read');
+      },
+    });
+
+    lifecycle.recordException(crash);
+    await lifecycle.resultPosted('r-1', { kind: 'error', body: JSON.stringify({ errorType: 'handled', errorMessage: 'callback called with Error argument' }) });
+
+    const [span] = exporter.getFinishedSpans();
+    expect(span?.events.map((event) => [event.attributes?.['exception.type'], event.attributes?.['exception.message']])).toEqual([
+      ['TypeError', undefined],
+      ['handled', 'callback called with Error argument'],
+    ]);
+  });
+
   it('gives the response hook the response as posted and the error as reported', async () => {
     // Prepare
     const seen: unknown[] = [];
