@@ -10,10 +10,9 @@
  * shrunk case; rerun one with OUTCOME_SEED=<seed> (and OUTCOME_PATH=<path> to go straight to it).
  */
 import fc from 'fast-check';
-import { startOtlpReceiver, type OtlpReceiver } from '../sandbox/index.ts';
 import { RUNTIME_COMBINATIONS, type RuntimeCombination } from '../support/layer-function.ts';
 import { handlerKindsOf, outcomeCaseArbitrary, type OutcomeCase } from '../support/outcome-cases.ts';
-import { expectSameOutcomeAndSpan, startOutcomePairs, type OutcomePairs } from '../support/outcome-compare.ts';
+import { expectSameOutcomeAndSpan, useOutcomePairs } from '../support/outcome-compare.ts';
 
 const RUNS_PER_RUNTIME = Number(process.env['OUTCOME_RUNS'] ?? 100);
 const SEED = process.env['OUTCOME_SEED'] === undefined ? undefined : Number(process.env['OUTCOME_SEED']);
@@ -22,24 +21,13 @@ const PATH = process.env['OUTCOME_PATH'];
 jest.setTimeout(240_000);
 
 describe.each(RUNTIME_COMBINATIONS)('any value through any completion on Node $node with aws-lambda-ric $ric', (runtime: RuntimeCombination) => {
-  let receiver: OtlpReceiver;
-  let pairs: OutcomePairs;
-
-  beforeAll(async () => {
-    receiver = await startOtlpReceiver();
-    pairs = await startOutcomePairs(runtime, receiver, handlerKindsOf(runtime));
-  });
-
-  afterAll(async () => {
-    await pairs?.shutdown();
-    await receiver?.close();
-  });
+  const functions = useOutcomePairs(runtime, handlerKindsOf(runtime));
 
   it(`answers, logs and survives identically for ${RUNS_PER_RUNTIME} generated cases, each traced by what the runtime reported`, async () => {
     let id = 0;
     await fc.assert(
       fc.asyncProperty(outcomeCaseArbitrary(runtime), async (outcomeCase: OutcomeCase) => {
-        await expectSameOutcomeAndSpan(pairs, receiver, { id: (id += 1), ...outcomeCase });
+        await expectSameOutcomeAndSpan(functions.pairs(), functions.receiver(), { id: (id += 1), ...outcomeCase });
       }),
       { numRuns: RUNS_PER_RUNTIME, ...(SEED !== undefined ? { seed: SEED } : {}), ...(PATH !== undefined ? { path: PATH } : {}), endOnFailure: false },
     );

@@ -7,11 +7,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startOtlpReceiver, type OtlpReceiver } from '../sandbox/index.ts';
 import { STATUS_CODE_ERROR, STATUS_CODE_UNSET } from '../support/differential.ts';
 import { RUNTIME_COMBINATIONS, type RuntimeCombination } from '../support/layer-function.ts';
 import { handlerKindsOf, type OutcomeCase, type Recipe } from '../support/outcome-cases.ts';
-import { expectSameOutcomeAndSpan, startOutcomePairs, type OutcomePairs } from '../support/outcome-compare.ts';
+import { expectSameOutcomeAndSpan, useOutcomePairs } from '../support/outcome-compare.ts';
 import { REPO_ROOT } from '../support/paths.ts';
 
 jest.setTimeout(60_000);
@@ -43,26 +42,17 @@ const HTTP_API_EVENT = JSON.parse(readFileSync(join(REPO_ROOT, 'test', 'fixtures
 const BENIGN: OutcomeCase = { kind: 'plain', via: 'resolve', recipe: { t: 'json', v: { fine: true } } };
 
 describe.each(RUNTIME_COMBINATIONS)('issue 12 regressions on Node $node with aws-lambda-ric $ric', (runtime: RuntimeCombination) => {
-  let receiver: OtlpReceiver;
-  let pairs: OutcomePairs;
+  const functions = useOutcomePairs(runtime, handlerKindsOf(runtime));
   let id = 0;
   const event = (outcomeCase: OutcomeCase, extra: Record<string, unknown> = {}) => ({ ...extra, id: (id += 1), ...outcomeCase });
-
-  beforeAll(async () => {
-    receiver = await startOtlpReceiver();
-    pairs = await startOutcomePairs(runtime, receiver, handlerKindsOf(runtime));
-  });
-
-  afterAll(async () => {
-    await pairs?.shutdown();
-    await receiver?.close();
-  });
+  const compare = (outcomeCase: OutcomeCase, extra?: Record<string, unknown>, spanStatus?: boolean): ReturnType<typeof expectSameOutcomeAndSpan> =>
+    expectSameOutcomeAndSpan(functions.pairs(), functions.receiver(), event(outcomeCase, extra), spanStatus);
 
   const cases = CASES.filter((entry) => entry.ric === undefined || entry.ric === runtime.ric);
   it.each(cases)('answers $what as the bare runtime does, survives as it does, and exports the span', async ({ case: outcomeCase }) => {
     // Act
-    const { bare, span } = await expectSameOutcomeAndSpan(pairs, receiver, event(outcomeCase));
-    const after = await expectSameOutcomeAndSpan(pairs, receiver, event(BENIGN));
+    const { bare, span } = await compare(outcomeCase);
+    const after = await compare(BENIGN);
 
     // Assess: an error is an ERROR span with the runtime's own report; the next one is served.
     if (bare.status === 'error') expect(span.status.code).toBe(STATUS_CODE_ERROR);
@@ -70,8 +60,8 @@ describe.each(RUNTIME_COMBINATIONS)('issue 12 regressions on Node $node with aws
   });
 
   it('marks an unserializable result ERROR, with the error the runtime reported, and a success UNSET', async () => {
-    const failed = await expectSameOutcomeAndSpan(pairs, receiver, event({ kind: 'plain', via: 'async-return', recipe: BIGINT }));
-    const succeeded = await expectSameOutcomeAndSpan(pairs, receiver, event(BENIGN));
+    const failed = await compare({ kind: 'plain', via: 'async-return', recipe: BIGINT });
+    const succeeded = await compare(BENIGN);
 
     expect(failed.bare.error?.errorMessage).toBe('Unable to stringify response body');
     expect(failed.span.status.code).toBe(STATUS_CODE_ERROR);
@@ -84,7 +74,7 @@ describe.each(RUNTIME_COMBINATIONS)('issue 12 regressions on Node $node with aws
     { statusCode: 404, expected: STATUS_CODE_UNSET },
     { statusCode: 200, expected: STATUS_CODE_UNSET },
   ])('marks an HTTP API invocation answered $statusCode with status $expected', async ({ statusCode, expected }) => {
-    const answered = await expectSameOutcomeAndSpan(pairs, receiver, event({ kind: 'plain', via: 'async-return', recipe: { t: 'json', v: { statusCode, body: 'x' } } }, HTTP_API_EVENT), false);
+    const answered = await compare({ kind: 'plain', via: 'async-return', recipe: { t: 'json', v: { statusCode, body: 'x' } } }, HTTP_API_EVENT, false);
 
     expect(answered.bare.status).toBe('success');
     expect(answered.span.status.code).toBe(expected);

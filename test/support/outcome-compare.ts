@@ -4,7 +4,7 @@
  * many cases. Used by the property-based test and by the regression cases of issue 12.
  */
 import { join } from 'node:path';
-import { startFunction, type DecodedSpan, type InvokeResult, type LambdaInstance, type LogLine, type OtlpReceiver } from '../sandbox/index.ts';
+import { startFunction, startOtlpReceiver, type DecodedSpan, type InvokeResult, type LambdaInstance, type LogLine, type OtlpReceiver } from '../sandbox/index.ts';
 import { STATUS_CODE_ERROR, STATUS_CODE_UNSET, invocationSpansOf, runtimeView } from './differential.ts';
 import { startWithLayer, type RuntimeCombination } from './layer-function.ts';
 import type { HandlerKind, OutcomeCase } from './outcome-cases.ts';
@@ -46,6 +46,24 @@ export async function startOutcomePairs(runtime: RuntimeCombination, receiver: O
       await Promise.all([...pairs.values()].flatMap(({ bare, traced }) => [bare.shutdown(), traced.shutdown()]));
     },
   };
+}
+
+/**
+ * Starts the receiver and the pairs for a describe block (beforeAll) and stops them (afterAll);
+ * the returned getters are valid inside its tests.
+ */
+export function useOutcomePairs(runtime: RuntimeCombination, kinds: readonly HandlerKind[]): { receiver: () => OtlpReceiver; pairs: () => OutcomePairs } {
+  let receiver: OtlpReceiver | undefined;
+  let pairs: OutcomePairs | undefined;
+  beforeAll(async () => {
+    receiver = await startOtlpReceiver();
+    pairs = await startOutcomePairs(runtime, receiver, kinds);
+  });
+  afterAll(async () => {
+    await pairs?.shutdown();
+    await receiver?.close();
+  });
+  return { receiver: () => receiver!, pairs: () => pairs! };
 }
 
 /** The event the fixture reads: a case and an id its first log line names. */

@@ -33,6 +33,15 @@ function setUp(options: { flush?: FlushStrategy['afterInvocation']; hooks?: User
 
 const context = (awsRequestId: string): Record<string, unknown> => ({ awsRequestId, functionName: 'fn' });
 
+/** `error` with an own getter for `key` that throws if anyone reads it. */
+function withThrowingGetter<T extends Error>(error: T, key: string): T {
+  return Object.defineProperty(error, key, {
+    get() {
+      throw new Error('never read');
+    },
+  });
+}
+
 function begin(lifecycle: InvocationLifecycle, requestId: string, event: unknown = {}): void {
   expect(lifecycle.begin(event, context(requestId))).toBeDefined();
 }
@@ -84,12 +93,7 @@ describe('the invocation lifecycle', () => {
     // Prepare
     const { lifecycle, exporter } = setUp();
     begin(lifecycle, 'r-1');
-    const crash = new Error('thrown from a timer');
-    Object.defineProperty(crash, 'code', {
-      get() {
-        throw new Error('never read');
-      },
-    });
+    const crash = withThrowingGetter(new Error('thrown from a timer'), 'code');
 
     // Act
     lifecycle.recordException(crash);
@@ -104,12 +108,7 @@ describe('the invocation lifecycle', () => {
   it('adds the runtime’s report when it says something else than the uncaught exception could tell', async () => {
     const { lifecycle, exporter } = setUp();
     begin(lifecycle, 'r-1');
-    const crash = new TypeError('hidden');
-    Object.defineProperty(crash, 'message', {
-      get() {
-        throw new Error('never read');
-      },
-    });
+    const crash = withThrowingGetter(new TypeError('hidden'), 'message');
 
     lifecycle.recordException(crash);
     await lifecycle.resultPosted('r-1', { kind: 'error', body: JSON.stringify({ errorType: 'handled', errorMessage: 'callback called with Error argument' }) });
