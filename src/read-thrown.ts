@@ -24,7 +24,8 @@ const NATIVE_STACK_GETTER = Object.getOwnPropertyDescriptor(new Error(), 'stack'
  * Proxy traps, nothing that could throw or have a side effect the bare runtime would not have.
  * Only data properties are read (own or inherited), and a Proxy is never looked into. The one
  * accessor called, and only `withStack`, is V8's native `stack`, which the runtime client reads
- * as well when it reports the error (V8 formats a trace once and caches it).
+ * as well when it reports the error (V8 formats a trace once and caches it), and only when
+ * formatting it reads no accessor.
  */
 export function readThrown(value: unknown, withStack = false): ThrownValue {
   try {
@@ -37,10 +38,14 @@ export function readThrown(value: unknown, withStack = false): ThrownValue {
     const isError = types.isNativeError(value) || inheritsFrom(value, Error.prototype, types);
     const message = dataProperty(value, 'message', types);
     const name = dataProperty(value, 'name', types);
+    // V8 writes a trace's first line ("Name: message") when the stack is first read, reading
+    // `name` and `message` as any code would: only when neither is an accessor (or behind a
+    // Proxy) does reading the stack run none of the value's code.
+    const stackIsSafe = isError && withStack && name !== UNREADABLE && message !== UNREADABLE;
     return {
       type: isError ? (typeof name === 'string' && name !== '' ? name : 'Error') : typeof value,
       message: typeof message === 'string' ? message : undefined,
-      stack: isError && withStack ? nativeStack(value) : undefined,
+      stack: stackIsSafe ? nativeStack(value) : undefined,
       isError,
     };
   } catch {
@@ -64,13 +69,16 @@ function inheritsFrom(value: object, prototype: object, types: UtilTypes): boole
   return false;
 }
 
-/** A data property's value, own or inherited; undefined for an accessor or behind a Proxy. */
+/** Marks a property that only code could tell: an accessor, or a Proxy on the way to it. */
+const UNREADABLE = Symbol('unreadable');
+
+/** A data property's value, own or inherited (undefined if absent); UNREADABLE otherwise. */
 function dataProperty(value: object, key: string, types: UtilTypes): unknown {
   let current: object | null = value;
   while (current !== null) {
-    if (types.isProxy(current)) return undefined;
+    if (types.isProxy(current)) return UNREADABLE;
     const descriptor = Object.getOwnPropertyDescriptor(current, key);
-    if (descriptor !== undefined) return 'value' in descriptor ? descriptor.value : undefined;
+    if (descriptor !== undefined) return 'value' in descriptor ? descriptor.value : UNREADABLE;
     current = Object.getPrototypeOf(current) as object | null;
   }
   return undefined;

@@ -137,14 +137,17 @@ const CARET_LINE = /^\s*\^+\s*$/;
  * caret. The layer holds the crash for the length of its flush and throws the same value again,
  * after which Node no longer knows the original line; the layer's rethrow asks Node to print no
  * source line rather than its own (see src/invocation/crash-guard.ts). Removed: the location,
- * the source line, the caret line and the blank line after them.
+ * the source line, the caret line, and the blank line Node writes after them (before them, for a
+ * thrown value that is not an Error).
  */
 function withoutCrashSourceLine(lines: readonly string[]): string[] {
   const kept: string[] = [];
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index]!;
     if (CRASH_LOCATION.test(line) && CARET_LINE.test(lines[index + 2] ?? '')) {
-      index += lines[index + 3] === '' ? 3 : 2;
+      if (kept.at(-1) === '') kept.pop();
+      else if (lines[index + 3] === '') index += 1;
+      index += 2;
       continue;
     }
     kept.push(line);

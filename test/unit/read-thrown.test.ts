@@ -41,6 +41,20 @@ describe('readThrown', () => {
     expect(read).toEqual({ type: 'Error', message: undefined, stack: undefined, isError: true });
   });
 
+  it('leaves the stack unread when V8 would read a getter to write its first line', () => {
+    // Prepare: V8 writes "Name: message" when the stack is first read.
+    const calls: string[] = [];
+    const error = new Error('plain');
+    Object.defineProperty(error, 'message', { get: () => String(calls.push('message getter')) });
+
+    // Act
+    const read = readThrown(error, true);
+
+    // Assess
+    expect(calls).toEqual([]);
+    expect(read.stack).toBeUndefined();
+  });
+
   it('never looks into a Proxy, nor into a prototype chain that holds one', () => {
     const traps: string[] = [];
     const proxy = trappedProxy(traps);
