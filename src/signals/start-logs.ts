@@ -4,7 +4,8 @@ import { OTLPLogExporter as OtlpHttpJsonLogExporter } from '@opentelemetry/expor
 import { OTLPLogExporter as OtlpHttpProtobufLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import type { Resource } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, ConsoleLogRecordExporter, LoggerProvider, type LogRecordExporter } from '@opentelemetry/sdk-logs';
-import { format } from 'node:util';
+import { formatWithOptions, inspect, types } from 'node:util';
+import { readThrown } from '../read-thrown.ts';
 import type { LayerConfig } from '../config/index.ts';
 
 const CONSOLE_SEVERITIES = {
@@ -55,11 +56,34 @@ function captureConsoleInto(logger: Logger): void {
     if (typeof original !== 'function') continue;
     target[method] = function capturedConsoleMethod(this: unknown, ...args: unknown[]): void {
       try {
-        logger.emit({ severityNumber, severityText, body: format(...args), context: context.active() });
+        logger.emit({ severityNumber, severityText, body: formatWithoutUserCode(args), context: context.active() });
       } catch {
         // A telemetry failure must never cost the user their log line.
       }
       original.apply(this, args);
     };
   }
+}
+
+/** Never runs the function's code: no util.inspect.custom, no getters, no Proxy traps, no toString. */
+const NO_USER_CODE = { customInspect: false, getters: false, showProxy: true } as const;
+
+/**
+ * The record's body: what util.format prints, except that objects are described without running
+ * any of their code. The runtime's console already ran the function's inspect hooks and toString
+ * once to print the line; running them again would be a side effect the bare runtime does not
+ * have. Objects are inspected before formatting, so a `%s` gets their description, not their
+ * toString(); an Error is its stack (V8's native one) or its type and message.
+ */
+export function formatWithoutUserCode(args: readonly unknown[]): string {
+  return formatWithOptions(NO_USER_CODE, ...args.map(describeArgument));
+}
+
+function describeArgument(arg: unknown): unknown {
+  if ((typeof arg !== 'object' || arg === null) && typeof arg !== 'function') return arg;
+  if (!types.isProxy(arg) && types.isNativeError(arg)) {
+    const thrown = readThrown(arg, true);
+    return thrown.stack ?? (thrown.message === undefined ? thrown.type : `${thrown.type}: ${thrown.message}`);
+  }
+  return inspect(arg, NO_USER_CODE);
 }
