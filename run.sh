@@ -1,24 +1,28 @@
 #!/usr/bin/env bash
 # One-click entry point.
-#   ./run.sh           install what is missing, build the layer, run a sample function with it
+#   ./run.sh           install what is missing, build the layer, run the http-api sample with it
 #                      in the local Lambda and print the responses and the trace
 #   ./run.sh test      the full test suite (same as `npm test` after installing)
 #   ./run.sh bench     the benchmark (npm run bench)
-#   ./run.sh publish   publish the built zip as a Lambda layer with the AWS CLI
+#   ./run.sh build     install what the build needs, build the layer zip if its sources changed
+#   ./run.sh publish [--regions a,b] [--public] [--layer-name NAME]
+#                      build and publish the layer with the AWS CLI; prints each version ARN
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 NATIVE_CLIENTS=(node_modules/aws-lambda-ric-v3/dist/rapid-client.node node_modules/aws-lambda-ric-v4/rapid-client.node)
 
 install_system_packages() {
-  # aws-lambda-ric v3 builds its native client from source with autotools.
+  # aws-lambda-ric v3 builds its native client from source with autotools. The database servers
+  # are for the instrumentation tests (test/support/database-servers.ts starts private instances
+  # on loopback; the system services are never started).
   local missing=()
-  for pkg in autoconf automake libtool make g++ cmake; do
+  for pkg in autoconf automake libtool make g++ cmake postgresql mariadb-server redis-server; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
-    echo "run.sh: please install ${missing[*]} (needed to build aws-lambda-ric's native client)" >&2
+    echo "run.sh: please install ${missing[*]} (aws-lambda-ric's native client is built with them; the tests run the database servers)" >&2
     exit 1
   fi
   echo "run.sh: installing ${missing[*]}"
@@ -54,31 +58,19 @@ ensure_installed() {
   node test/setup/install-fixture-packages.mjs
 }
 
-publish_layer() {
-  if ! command -v aws >/dev/null; then
-    echo "run.sh publish: the AWS CLI (aws) is not installed; install it and configure credentials first." >&2
-    exit 1
+# The layer zip, rebuilt only when a file it is built from is newer.
+build_layer() {
+  local zip=dist/otel-lambda-layer.zip
+  if [ -f "$zip" ] && [ -z "$(find src layer-build otel-handler package.json package-lock.json -newer "$zip" ! -name publish-layer.mjs -print -quit)" ]; then
+    return 0
   fi
-  if ! aws sts get-caller-identity >/dev/null 2>&1; then
-    echo "run.sh publish: the AWS CLI has no working credentials (aws sts get-caller-identity failed)." >&2
-    exit 1
-  fi
-  npm run build
-  aws lambda publish-layer-version \
-    --layer-name "${LAYER_NAME:-otel-nodejs-layer}" \
-    --description "Zero-code OpenTelemetry for Node.js" \
-    --license-info Apache-2.0 \
-    --zip-file fileb://dist/otel-lambda-layer.zip \
-    --compatible-runtimes nodejs22.x nodejs24.x \
-    --compatible-architectures x86_64 arm64 \
-    --query LayerVersionArn --output text
+  npm run --silent build
 }
 
 case "${1:-demo}" in
   demo)
-    ensure_installed
-    npm run --silent build
-    node_modules/node24/bin/node test/demo/demo.ts
+    samples/http-api/run.sh
+    echo "More samples, each with its own run.sh: samples/sqs-worker, samples/cdk, samples/terraform, samples/container-image, samples/with-collector"
     ;;
   test)
     ensure_installed
@@ -88,11 +80,18 @@ case "${1:-demo}" in
     ensure_installed
     npm run bench
     ;;
+  build)
+    install_system_packages
+    install_node_packages
+    build_layer
+    ;;
   publish)
-    publish_layer
+    shift
+    # Checks the AWS CLI and credentials before anything else, then runs `./run.sh build`.
+    node layer-build/publish-layer.mjs "$@"
     ;;
   *)
-    echo "usage: ./run.sh [demo|test|bench|publish]" >&2
+    echo "usage: ./run.sh [demo|test|bench|build|publish [--regions a,b] [--public] [--layer-name NAME]]" >&2
     exit 2
     ;;
 esac

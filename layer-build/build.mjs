@@ -6,6 +6,8 @@ import { readFile } from 'node:fs/promises';
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeLayerApiVersion } from './generate-api-version.mjs';
+import { layerApiGlobalPlugin } from './layer-api-global-plugin.mjs';
 import { writeCatalogue } from './generate-catalogue.mjs';
 import { zipDirectory } from './zip-directory.mjs';
 
@@ -28,11 +30,12 @@ export async function buildLayer({ quiet = false } = {}) {
   // esbuild's code splitting keeps what they share (the instrumentation base, the API) in
   // common chunks.
   const catalogue = writeCatalogue();
+  writeLayerApiVersion();
   const instrumentationEntries = Object.fromEntries(catalogue.map((entry) => [`instrumentations/${entry.name}`, `otel-instrumentation:${entry.name}`]));
 
   const result = await build({
-    entryPoints: { bootstrap: join(ROOT, 'src/bootstrap.ts'), ...instrumentationEntries },
-    plugins: [instrumentationEntryPlugin(catalogue), singleOpenTelemetryCopyPlugin(), builtinsThroughRequirePlugin(), inlineSemanticConventionsPlugin()],
+    entryPoints: { 'start-layer': join(ROOT, 'src/start-layer.ts'), ...instrumentationEntries },
+    plugins: [instrumentationEntryPlugin(catalogue), singleOpenTelemetryCopyPlugin(), layerApiGlobalPlugin(), builtinsThroughRequirePlugin(), inlineSemanticConventionsPlugin()],
     outdir: join(LAYER_DIR, 'otel-lambda'),
     outExtension: { '.js': '.mjs' },
     bundle: true,
@@ -51,11 +54,15 @@ export async function buildLayer({ quiet = false } = {}) {
     sourcemap: 'external',
     legalComments: 'none',
     banner: { js: REQUIRE_BANNER },
+    // src/version.ts: the instrumentation scope's version and the exports' User-Agent.
+    define: { __OTEL_LAMBDA_LAYER_VERSION__: JSON.stringify(await layerVersion()) },
     logLevel: 'warning',
     metafile: true,
   });
+  const bootstrap = await buildBootstrap();
   // What went into which file, for size and cold-start work (esbuild's analyzer reads it too).
-  writeFileSync(join(DIST, 'metafile.json'), JSON.stringify(result.metafile));
+  writeFileSync(join(DIST, 'metafile.json'), JSON.stringify({ inputs: { ...result.metafile.inputs, ...bootstrap.metafile.inputs }, outputs: { ...result.metafile.outputs, ...bootstrap.metafile.outputs } }));
+  await buildAwsRecogniser();
 
   // Source maps stay out of the zip (size), next to it for debugging.
   mkdirSync(MAPS_DIR, { recursive: true });
@@ -75,6 +82,62 @@ export async function buildLayer({ quiet = false } = {}) {
   return { layerDir: LAYER_DIR, zipPath: ZIP_PATH, ...report };
 }
 
+/**
+ * The preload on its own, one file that imports nothing: it is loaded in every node child process
+ * and worker thread of the function (NODE_OPTIONS), where it must decide and return having loaded
+ * nothing else, and it must fail open even when the layer's other files are damaged. (In the
+ * split build esbuild gives an entry of more than one module an import of its helpers chunk.)
+ * The rest of the layer is the split build's `start-layer.mjs`, imported dynamically.
+ */
+async function buildBootstrap() {
+  const result = await build({
+    entryPoints: { bootstrap: join(ROOT, 'src/bootstrap.ts') },
+    plugins: [{
+      name: 'start-layer-from-the-split-build',
+      setup(pluginBuild) {
+        pluginBuild.onResolve({ filter: /^\.\/start-layer\.ts$/ }, () => ({ path: './start-layer.mjs', external: true }));
+      },
+    }],
+    outdir: join(LAYER_DIR, 'otel-lambda'),
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node22',
+    minify: process.env.LAYER_NO_MINIFY !== '1',
+    sourcemap: 'external',
+    legalComments: 'none',
+    logLevel: 'warning',
+    metafile: true,
+  });
+  const imports = Object.values(result.metafile.outputs).flatMap((output) => output.imports ?? []);
+  if (imports.some((entry) => entry.kind !== 'dynamic-import' || entry.path !== './start-layer.mjs')) {
+    throw new Error(`bootstrap.mjs must import nothing but ./start-layer.mjs, dynamically; it imports ${JSON.stringify(imports)}`);
+  }
+  return result;
+}
+
+/**
+ * The AWS request recogniser and its route tables (src/aws-requests/recogniser.ts), loaded on the
+ * first SigV4-signed request. Built on its own, without code splitting: it shares nothing with
+ * the rest, and as one more entry of the main build it would split esbuild's runtime helpers
+ * out of a chunk every cold start loads into a file of their own (one more file to load).
+ */
+async function buildAwsRecogniser() {
+  await build({
+    entryPoints: [join(ROOT, 'src/aws-requests/recogniser.ts')],
+    outfile: join(LAYER_DIR, 'otel-lambda', 'aws-requests', 'recogniser.mjs'),
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node22',
+    minify: process.env.LAYER_NO_MINIFY !== '1',
+    sourcemap: 'external',
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+}
+
 function instrumentationEntryPlugin(catalogue) {
   const byName = new Map(catalogue.map((entry) => [entry.name, entry]));
   return {
@@ -83,7 +146,14 @@ function instrumentationEntryPlugin(catalogue) {
       pluginBuild.onResolve({ filter: /^otel-instrumentation:/ }, (args) => ({ path: args.path.slice('otel-instrumentation:'.length), namespace: 'otel-instrumentation' }));
       pluginBuild.onLoad({ filter: /.*/, namespace: 'otel-instrumentation' }, (args) => {
         const entry = byName.get(args.path);
-        return { contents: `export { ${entry.className} as Instrumentation } from '${entry.packageName}';`, resolveDir: ROOT, loader: 'js' };
+        // `satisfies` is the instrumentation package's own version-range check, which the layer
+        // uses to patch ES module builds (src/instrumentations/patch-es-module.ts); it comes with
+        // the instrumentation so that a function that uses none loads none of it.
+        const contents = [
+          `export { ${entry.className} as Instrumentation } from '${entry.packageName}';`,
+          "export { satisfies } from '@opentelemetry/instrumentation/build/esm/semver.js';",
+        ].join('\n');
+        return { contents, resolveDir: ROOT, loader: 'js' };
       });
     },
   };
@@ -185,6 +255,10 @@ function inlineSemanticConventionsPlugin() {
       });
     },
   };
+}
+
+async function layerVersion() {
+  return JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')).version;
 }
 
 function listFiles(dir) {

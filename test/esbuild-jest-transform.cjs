@@ -5,6 +5,8 @@
 // the sandbox scripts directly; jest needs CommonJS, so import.meta.url is mapped to the file URL.
 const { transformSync } = require('esbuild');
 const { pathToFileURL } = require('node:url');
+// As layer-build/build.mjs writes it into the layer (src/version.ts).
+const LAYER_VERSION = JSON.stringify(require('../package.json').version);
 
 module.exports = {
   process(source, filename) {
@@ -14,7 +16,7 @@ module.exports = {
       target: 'node20',
       sourcemap: 'inline',
       sourcefile: filename,
-      define: { 'import.meta.url': JSON.stringify(pathToFileURL(filename).href) },
+      define: { 'import.meta.url': JSON.stringify(pathToFileURL(filename).href), __OTEL_LAMBDA_LAYER_VERSION__: LAYER_VERSION },
     });
     return { code: result.code };
   },

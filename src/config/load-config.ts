@@ -1,6 +1,8 @@
 import type { LogLevel } from '../log.ts';
+import { SEMCONV_COMPAT_MODES, type SemconvCompat } from '../semconv.ts';
+import { readOtlpSettings, type OtlpSettings } from './otlp-settings.ts';
 import { parseResourceAttributes } from './resource-attributes.ts';
-import { readBool, readEnum, readInt, readList, readRatio, readString, type Env } from './readers.ts';
+import { quoted, readBool, readEnum, readExporterList, readInt, readList, readRatio, readString, type Env } from './readers.ts';
 
 export const FLUSH_MODES = ['sync', 'deferred', 'background'] as const;
 export type FlushMode = (typeof FLUSH_MODES)[number];
@@ -18,10 +20,16 @@ export type SamplerName = (typeof SAMPLER_NAMES)[number];
 export const PARENT_SOURCES = ['event', 'xray'] as const;
 export type ParentSource = (typeof PARENT_SOURCES)[number];
 
+/** OTEL_PROPAGATORS names (src/sdk/build-propagator.ts makes them). */
+export const PROPAGATOR_NAMES = ['tracecontext', 'baggage', 'xray', 'xray-lambda', 'none'] as const;
+export type PropagatorName = (typeof PROPAGATOR_NAMES)[number];
+
 export const TRACES_EXPORTERS = ['otlp', 'console', 'otlp-stdout', 'none'] as const;
 export const SIGNAL_EXPORTERS = ['otlp', 'console', 'none'] as const;
 export type SignalExporterName = (typeof SIGNAL_EXPORTERS)[number];
 export type TracesExporterName = (typeof TRACES_EXPORTERS)[number];
+
+export const DEFAULT_BATCH_ITEM_FAILURES_MAX_IDS = 50;
 
 const LOG_LEVELS: readonly LogLevel[] = ['none', 'error', 'warn', 'info', 'debug'];
 
@@ -44,14 +52,21 @@ export interface LambdaEnvironment {
    * be held for the flush, since nothing would hold that request back behind it.
    */
   readonly nextEventOverHttp: boolean;
+  /** AWS_LAMBDA_INITIALIZATION_TYPE: `on-demand`, `provisioned-concurrency`, `lambda-managed-instances`. */
+  readonly initializationType: string | undefined;
+  /** AWS_LAMBDA_LOG_FORMAT: the runtime client writes JSON log records only with `JSON`. */
+  readonly logFormat: 'JSON' | 'TEXT';
 }
 
-export interface OtlpSettings {
-  readonly protocol: 'http/protobuf' | 'http/json';
-  readonly tracesUrl: string;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly timeoutMs: number;
-  readonly compression: 'gzip' | 'none';
+/** OTEL_LAMBDA_CAPTURE_PAYLOAD*: recording the event and the response as span attributes. */
+export interface PayloadCaptureSettings {
+  readonly enabled: boolean;
+  /** Levels of nesting recorded; deeper values are replaced by a marker. */
+  readonly maxDepth: number;
+  /** Characters of JSON per payload, about; what does not fit is cut at an entry boundary. */
+  readonly maxLength: number;
+  /** Key fragments redacted on top of the built-in ones, lower case. */
+  readonly redactKeys: readonly string[];
 }
 
 export interface LayerConfig {
@@ -60,18 +75,20 @@ export interface LayerConfig {
   readonly serviceName: string | undefined;
   /** OTEL_RESOURCE_ATTRIBUTES, parsed; malformed entries skipped with a warning. */
   readonly resourceAttributes: Readonly<Record<string, string>>;
-  readonly tracesExporter: TracesExporterName;
+  /** OTEL_TRACES_EXPORTER as a list; empty for `none`. */
+  readonly tracesExporters: readonly Exclude<TracesExporterName, 'none'>[];
   /** Off by default (the specification says otlp): each costs cold start and an export per invocation. */
   readonly metricsExporter: SignalExporterName;
   readonly logsExporter: SignalExporterName;
-  /** OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, else OTEL_EXPORTER_OTLP_PROTOCOL. */
-  readonly otlpProtocol: 'http/protobuf' | 'http/json';
   /** Where and how the span exporter sends (OTEL_EXPORTER_OTLP_*), by the specification's rules. */
   readonly otlp: OtlpSettings;
+  /** The same for the metrics and logs exporters (OTEL_EXPORTER_OTLP_METRICS_*, …_LOGS_*). */
+  readonly otlpMetrics: OtlpSettings;
+  readonly otlpLogs: OtlpSettings;
   readonly stdoutCompression: 'gzip' | 'none';
   /** The endpoint written into otlp-stdout records, for the forwarder. */
   readonly stdoutEndpoint: string;
-  readonly propagators: readonly string[];
+  readonly propagators: readonly PropagatorName[];
   /** Where the invocation span's parent comes from, first match wins. */
   readonly parentSources: readonly ParentSource[];
   /** With `xray-lambda` in OTEL_PROPAGATORS, an unsampled invocation X-Ray header is a parent too. */
@@ -96,8 +113,17 @@ export interface LayerConfig {
   readonly timeoutMarginMs: number;
   readonly enabledInstrumentations: readonly string[] | undefined;
   readonly disabledInstrumentations: readonly string[];
+  /** OTEL_LAMBDA_SEMCONV_COMPAT: renamed FaaS attributes under their current names, the old ones, or both. */
+  readonly semconvCompat: SemconvCompat;
   /** OTEL_LAMBDA_HOOKS_MODULE: the user's hooks (see src/hooks/user-hooks.ts). */
   readonly hooksModule: string | undefined;
+  /** OTEL_LAMBDA_INIT_SPAN: a span for Lambda's init phase (src/coldstart/). */
+  readonly initSpan: boolean;
+  /** OTEL_LAMBDA_BATCH_ITEM_FAILURES_MAX_IDS: how many failed item ids a partial batch response records. */
+  readonly batchItemFailuresMaxIds: number;
+  readonly payloadCapture: PayloadCaptureSettings;
+  /** OTEL_LAMBDA_LOG_CORRELATION: trace and span ids in the runtime's JSON log records. */
+  readonly logCorrelation: boolean;
   readonly lambda: LambdaEnvironment;
 }
 
@@ -107,9 +133,11 @@ export interface LoadedConfig {
 }
 
 /**
- * Reads every setting the layer's own code uses, once, from `env`.
- * Libraries that implement the OpenTelemetry specification's variables themselves
- * (the OTLP exporter's OTEL_EXPORTER_OTLP_*, the resource env detector) read those directly.
+ * Reads every setting the layer uses, once, from `env`: the metric and log exporters get their
+ * OTEL_EXPORTER_OTLP_* settings from here too, validated, rather than reading them themselves.
+ * Each bad value gives one warning that starts with the variable's name (a header variable: one
+ * per entry left out). The one exception is the bootstrap's first decision (runtime-process.ts),
+ * taken before any of this is loaded.
  */
 export function loadConfig(env: Env): LoadedConfig {
   const warnings: string[] = [];
@@ -121,23 +149,24 @@ export function loadConfig(env: Env): LoadedConfig {
   const enabledList = readList(env, 'OTEL_NODE_ENABLED_INSTRUMENTATIONS', []);
   const managedInstances = readString(env, 'AWS_LAMBDA_INITIALIZATION_TYPE') === 'lambda-managed-instances';
   const resource = parseResourceAttributes(env['OTEL_RESOURCE_ATTRIBUTES']);
-  const otlpProtocol = readOtlpProtocol(env, warnings);
   warnings.push(...resource.warnings);
-  const config: LayerConfig = {
+  const otlp = readOtlpSettings(env);
+  warnings.push(...otlp.warnings);
+  const config: Omit<LayerConfig, 'respectUnsampledXray'> = {
     sdkDisabled: take(readBool(env, 'OTEL_SDK_DISABLED', false)),
     logLevel: take(readEnum(env, 'OTEL_LOG_LEVEL', LOG_LEVELS, 'warn')),
     serviceName: readString(env, 'OTEL_SERVICE_NAME'),
     resourceAttributes: resource.attributes,
-    tracesExporter: take(readEnum(env, 'OTEL_TRACES_EXPORTER', TRACES_EXPORTERS, 'otlp')),
+    tracesExporters: take(readExporterList(env, 'OTEL_TRACES_EXPORTER', TRACES_EXPORTERS, ['otlp'])).filter((name) => name !== 'none'),
     metricsExporter: take(readEnum(env, 'OTEL_METRICS_EXPORTER', SIGNAL_EXPORTERS, 'none')),
     logsExporter: take(readEnum(env, 'OTEL_LOGS_EXPORTER', SIGNAL_EXPORTERS, 'none')),
-    otlpProtocol,
-    otlp: readOtlpSettings(env, otlpProtocol, take),
+    otlp: otlp.settings.traces,
+    otlpMetrics: otlp.settings.metrics,
+    otlpLogs: otlp.settings.logs,
     stdoutCompression: take(readEnum(env, 'OTEL_LAMBDA_OTLP_STDOUT_COMPRESSION', ['gzip', 'none'] as const, 'none')),
-    stdoutEndpoint: tracesUrl(env),
-    propagators: take(readList(env, 'OTEL_PROPAGATORS', ['tracecontext', 'baggage', 'xray'])),
-    parentSources: readParentSources(env, warnings),
-    respectUnsampledXray: (env['OTEL_PROPAGATORS'] ?? '').split(',').some((name) => name.trim().toLowerCase() === 'xray-lambda'),
+    stdoutEndpoint: otlp.settings.traces.url,
+    propagators: readKnownList(env, 'OTEL_PROPAGATORS', PROPAGATOR_NAMES, ['tracecontext', 'baggage', 'xray'], warnings),
+    parentSources: readKnownList(env, 'OTEL_LAMBDA_PARENT_SOURCES', PARENT_SOURCES, ['event', 'xray'], warnings),
     sampler: take(readEnum(env, 'OTEL_TRACES_SAMPLER', SAMPLER_NAMES, 'parentbased_always_on')),
     samplerRatio: take(readRatio(env, 'OTEL_TRACES_SAMPLER_ARG', 1)),
     flushMode: resolveFlushMode(env, managedInstances, warnings),
@@ -152,7 +181,17 @@ export function loadConfig(env: Env): LoadedConfig {
     timeoutMarginMs: take(readInt(env, 'OTEL_LAMBDA_TIMEOUT_MARGIN_MS', 250, { min: 0, max: 60_000 })),
     enabledInstrumentations: env['OTEL_NODE_ENABLED_INSTRUMENTATIONS'] === undefined ? undefined : enabledList.value,
     disabledInstrumentations: take(readList(env, 'OTEL_NODE_DISABLED_INSTRUMENTATIONS', [])),
+    semconvCompat: take(readEnum(env, 'OTEL_LAMBDA_SEMCONV_COMPAT', SEMCONV_COMPAT_MODES, 'none')),
     hooksModule: readString(env, 'OTEL_LAMBDA_HOOKS_MODULE'),
+    initSpan: take(readBool(env, 'OTEL_LAMBDA_INIT_SPAN', true)),
+    batchItemFailuresMaxIds: take(readInt(env, 'OTEL_LAMBDA_BATCH_ITEM_FAILURES_MAX_IDS', DEFAULT_BATCH_ITEM_FAILURES_MAX_IDS, { min: 0, max: 10_000 })),
+    payloadCapture: {
+      enabled: take(readBool(env, 'OTEL_LAMBDA_CAPTURE_PAYLOAD', false)),
+      maxDepth: take(readInt(env, 'OTEL_LAMBDA_CAPTURE_PAYLOAD_MAX_DEPTH', 10, { min: 1, max: 64 })),
+      maxLength: take(readInt(env, 'OTEL_LAMBDA_CAPTURE_PAYLOAD_MAX_LENGTH', 4096, { min: 64, max: 1_000_000 })),
+      redactKeys: take(readList(env, 'OTEL_LAMBDA_CAPTURE_PAYLOAD_REDACT_KEYS', [])),
+    },
+    logCorrelation: take(readBool(env, 'OTEL_LAMBDA_LOG_CORRELATION', false)),
     lambda: {
       taskRoot: readString(env, 'LAMBDA_TASK_ROOT'),
       handler: readString(env, '_HANDLER'),
@@ -163,70 +202,21 @@ export function loadConfig(env: Env): LoadedConfig {
       runtimeDir: readString(env, 'LAMBDA_RUNTIME_DIR'),
       managedInstances,
       nextEventOverHttp: env['AWS_LAMBDA_NODEJS_USE_ALTERNATIVE_CLIENT_1'] === 'true',
+      initializationType: readString(env, 'AWS_LAMBDA_INITIALIZATION_TYPE'),
+      // Read as the runtime clients read it (case-insensitive, anything else is text).
+      logFormat: readString(env, 'AWS_LAMBDA_LOG_FORMAT')?.toUpperCase() === 'JSON' ? 'JSON' : 'TEXT',
     },
   };
-  return { config: Object.freeze(config), warnings };
+  return { config: Object.freeze({ ...config, respectUnsampledXray: config.propagators.includes('xray-lambda') }), warnings };
 }
 
-/** The signal's own endpoint as given, else the base endpoint with /v1/traces appended. */
-function tracesUrl(env: Env): string {
-  const own = readString(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
-  if (own !== undefined) return own;
-  const base = readString(env, 'OTEL_EXPORTER_OTLP_ENDPOINT') ?? 'http://localhost:4318';
-  return `${base.replace(/\/$/, '')}/v1/traces`;
-}
-
-function readOtlpSettings(env: Env, protocol: OtlpSettings['protocol'], take: <T>(reading: { value: T; warning?: string }) => T): OtlpSettings {
-  const signal = (key: string): string => (env[`OTEL_EXPORTER_OTLP_TRACES_${key}`] !== undefined ? `OTEL_EXPORTER_OTLP_TRACES_${key}` : `OTEL_EXPORTER_OTLP_${key}`);
-  const url = tracesUrl(env);
-  let validUrl = url;
-  try {
-    new URL(url);
-  } catch {
-    validUrl = 'http://localhost:4318/v1/traces';
-    take({ value: validUrl, warning: `the OTLP traces endpoint "${url}" is not a URL (from OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT); using "${validUrl}".` });
-  }
-  return {
-    protocol,
-    tracesUrl: validUrl,
-    headers: { ...parseHeaders(env['OTEL_EXPORTER_OTLP_HEADERS']), ...parseHeaders(env['OTEL_EXPORTER_OTLP_TRACES_HEADERS']) },
-    timeoutMs: take(readInt(env, signal('TIMEOUT'), 10_000, { min: 1, max: 900_000 })),
-    compression: take(readEnum(env, signal('COMPRESSION'), ['gzip', 'none'] as const, 'none')),
-  };
-}
-
-/** `k=v,k2=v2`, values percent-encoded, as OTEL_EXPORTER_OTLP_HEADERS is specified. */
-function parseHeaders(raw: string | undefined): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const entry of raw?.split(',') ?? []) {
-    const separator = entry.indexOf('=');
-    if (separator <= 0) continue;
-    const value = entry.slice(separator + 1).trim();
-    try {
-      headers[entry.slice(0, separator).trim()] = decodeURIComponent(value);
-    } catch {
-      headers[entry.slice(0, separator).trim()] = value;
-    }
-  }
-  return headers;
-}
-
-// grpc is left out on purpose: @grpc/grpc-js would triple the layer and its cold start, and
-// the collector layer accepts OTLP/HTTP on localhost.
-function readOtlpProtocol(env: Env, warnings: string[]): 'http/protobuf' | 'http/json' {
-  const protocols = ['http/protobuf', 'http/json'] as const;
-  const key = env['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL'] !== undefined ? 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL' : 'OTEL_EXPORTER_OTLP_PROTOCOL';
-  const reading = readEnum(env, key, protocols, 'http/protobuf');
-  if (reading.warning !== undefined) warnings.push(reading.warning);
-  return reading.value;
-}
-
-function readParentSources(env: Env, warnings: string[]): readonly ParentSource[] {
-  const fallback: readonly ParentSource[] = ['event', 'xray'];
-  const { value } = readList(env, 'OTEL_LAMBDA_PARENT_SOURCES', fallback);
-  const known = value.filter((item): item is ParentSource => (PARENT_SOURCES as readonly string[]).includes(item));
-  if (known.length !== value.length) {
-    warnings.push(`OTEL_LAMBDA_PARENT_SOURCES="${env['OTEL_LAMBDA_PARENT_SOURCES'] ?? ''}" has unknown entries (allowed: ${PARENT_SOURCES.join(', ')}); using "${known.join(',')}".`);
+/** A comma list of known names; unknown ones are left out with one warning for the variable. */
+function readKnownList<T extends string>(env: Env, key: string, allowed: readonly T[], fallback: readonly T[], warnings: string[]): readonly T[] {
+  const { value } = readList(env, key, fallback);
+  const known = value.filter((item): item is T => (allowed as readonly string[]).includes(item));
+  const unknown = value.filter((item) => !(allowed as readonly string[]).includes(item));
+  if (unknown.length > 0) {
+    warnings.push(`${key}=${quoted(env[key] ?? '')} has unknown entries ${unknown.map(quoted).join(', ')} (allowed: ${allowed.join(', ')}); using "${known.join(',')}".`);
   }
   return known;
 }

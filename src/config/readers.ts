@@ -15,10 +15,21 @@ function present(raw: string | undefined): raw is string {
   return raw !== undefined && raw.trim() !== '';
 }
 
-function rejected<T>(key: string, raw: string, allowed: string, fallback: T): Reading<T> {
+const MAX_QUOTED_LENGTH = 80;
+
+/**
+ * A value as a warning may show it: in double quotes, control characters and quotes escaped (a
+ * value holding a line break must not forge a log line of its own), long values cut short.
+ */
+export function quoted(raw: string): string {
+  const shown = raw.length > MAX_QUOTED_LENGTH ? `${raw.slice(0, MAX_QUOTED_LENGTH)}…` : raw;
+  return JSON.stringify(shown).replace(/[\u007f-\u009f\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+export function rejected<T>(key: string, raw: string, allowed: string, fallback: T): Reading<T> {
   return {
     value: fallback,
-    warning: `${key}="${raw}" is not valid (allowed: ${allowed}); using ${JSON.stringify(fallback)}.`,
+    warning: `${key}=${quoted(raw)} is not valid (allowed: ${allowed}); using ${JSON.stringify(fallback)}.`,
   };
 }
 
@@ -82,4 +93,27 @@ export function readRatio(env: Env, key: string, fallback: number): Reading<numb
   const parsed = Number(raw.trim());
   if (!Number.isFinite(parsed) || parsed < 0 || parsed > 1) return rejected(key, raw, 'a number from 0 to 1', fallback);
   return { value: parsed };
+}
+
+/**
+ * An exporter list (OTEL_TRACES_EXPORTER and its kin): comma-separated names, as the
+ * specification allows (https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/#exporter-selection);
+ * `none` alone selects no exporter. Unknown names, and `none` beside other names, are left out
+ * with one warning for the variable; a list left empty by that falls back to `fallback`.
+ */
+export function readExporterList<T extends string>(env: Env, key: string, allowed: readonly T[], fallback: readonly T[]): Reading<readonly T[]> {
+  const raw = env[key];
+  if (!present(raw)) return { value: fallback };
+  const names = [...new Set(raw.split(',').map((item) => item.trim().toLowerCase()).filter((item) => item !== ''))];
+  const known = names.filter((name): name is T => (allowed as readonly string[]).includes(name));
+  const unknown = names.filter((name) => !(allowed as readonly string[]).includes(name));
+  if (known.length === 1 && known[0] === 'none' && unknown.length === 0) return { value: [] };
+  const chosen = known.filter((name) => name !== 'none');
+  const problems = [
+    ...(unknown.length > 0 ? [`unknown ${unknown.map((name) => quoted(name)).join(', ')} (allowed: ${allowed.join(', ')})`] : []),
+    ...(known.includes('none' as T) && chosen.length > 0 ? ['"none" cannot be combined with other exporters'] : []),
+  ];
+  const value = chosen.length > 0 || known.includes('none' as T) ? chosen : fallback;
+  if (problems.length === 0) return { value };
+  return { value, warning: `${key}=${quoted(raw)}: ${problems.join('; ')}; using ${JSON.stringify(value.join(','))}.` };
 }

@@ -1,6 +1,7 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { log } from '../log.ts';
+import { OtlpHttpStatusError } from './post-otlp.ts';
 
 const REPORT_INTERVAL_MS = 60_000;
 
@@ -58,9 +59,18 @@ export class ObservedExporter implements SpanExporter, ExportHealth {
     const now = Date.now();
     if (now - this.lastReportAt < REPORT_INTERVAL_MS) return;
     this.lastReportAt = now;
-    log.warn(
-      `span export failed (${error?.message ?? 'unknown error'}); ${this.droppedSpans} span(s) lost so far. ` +
-        'Check OTEL_EXPORTER_OTLP_ENDPOINT (default http://localhost:4318, the collector layer) and that the collector is running.',
-    );
+    log.warn(`span export failed (${error?.message ?? 'unknown error'}); ${this.droppedSpans} span(s) lost so far. ${adviceFor(error)}`);
   }
+}
+
+/** What to check, from how the export failed. */
+export function adviceFor(error: Error | undefined): string {
+  const status = error instanceof OtlpHttpStatusError ? error.status : undefined;
+  if (status === 401 || status === 403) {
+    return 'The endpoint refused the credentials: check the API key or token in OTEL_EXPORTER_OTLP_HEADERS and OTEL_EXPORTER_OTLP_TRACES_HEADERS (and that the endpoint is the one they are for).';
+  }
+  if (status === 400) {
+    return 'The endpoint rejected the request: check the headers in OTEL_EXPORTER_OTLP_HEADERS and OTEL_EXPORTER_OTLP_TRACES_HEADERS (credentials, tenant or dataset names) and the endpoint\'s path and protocol (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, OTEL_EXPORTER_OTLP_PROTOCOL).';
+  }
+  return 'Check OTEL_EXPORTER_OTLP_ENDPOINT (default http://localhost:4318, the collector layer) and that the collector is running.';
 }

@@ -40,7 +40,7 @@ export class OtlpHttpSpanExporter implements SpanExporter {
   constructor(settings: OtlpSettings) {
     this.json = settings.protocol === 'http/json';
     this.request = {
-      url: new URL(settings.tracesUrl),
+      url: new URL(settings.url),
       headers: settings.headers,
       contentType: this.json ? 'application/json' : 'application/x-protobuf',
       gzip: settings.compression === 'gzip',

@@ -3,6 +3,8 @@ import { log } from '../log.ts';
 import type { Flushable } from './flush-strategy.ts';
 import { withinBudget } from './time-budget.ts';
 
+const NO_BUDGET_REPORT_INTERVAL_MS = 60_000;
+
 /**
  * Starts a flush and waits for it within a budget, as long as waiting is worth it. While the
  * collector is failing (an export failed, or a flush overran its budget) flushes stop being
@@ -13,6 +15,7 @@ import { withinBudget } from './time-budget.ts';
  */
 export class FlushWaiter {
   private waitingDisabled = false;
+  private lastNoBudgetReportAt = Number.NEGATIVE_INFINITY;
   private readonly target: Flushable;
   private readonly health: ExportHealth;
 
@@ -31,6 +34,12 @@ export class FlushWaiter {
       void flushing.then((succeeded) => this.resumeIfRecovered(succeeded));
       return;
     }
+    if (budgetMs <= 0) {
+      // The invocation used its time up to the deadline margin: there is nothing to wait with,
+      // and the collector is not to blame, so waiting stays on for the next invocation.
+      this.reportNoBudget();
+      return;
+    }
     const outcome = await withinBudget(() => flushing, budgetMs);
     if (outcome !== 'timed-out') return;
     this.waitingDisabled = true;
@@ -39,6 +48,16 @@ export class FlushWaiter {
         'Check that the OTLP endpoint (OTEL_EXPORTER_OTLP_ENDPOINT, default http://localhost:4318) answers, or raise OTEL_LAMBDA_FLUSH_TIMEOUT_MS.',
     );
     void flushing.then((succeeded) => this.resumeIfRecovered(succeeded));
+  }
+
+  private reportNoBudget(): void {
+    const now = Date.now();
+    if (now - this.lastNoBudgetReportAt < NO_BUDGET_REPORT_INTERVAL_MS) return;
+    this.lastNoBudgetReportAt = now;
+    log.warn(
+      'an invocation ended with no time left to wait for its span flush (it ran into the last OTEL_LAMBDA_DEADLINE_MARGIN_MS before its timeout); ' +
+        'its spans are sent without waiting and may arrive late, or be lost if the sandbox is not used again. Raise the function timeout to keep them.',
+    );
   }
 
   private resumeIfRecovered(succeeded: boolean): void {

@@ -12,6 +12,8 @@ import { namespaceOverrides, replaceAtPath, type WrapFunction } from './runtime-
  * produce exactly the runtime's own errors.
  */
 export interface HandlerLoadHooks {
+  /** The runtime started to load the handler module `file` (require() or import()). */
+  readonly onLoadStart?: (file: string) => void;
   /** The runtime started to require() the handler: module hooks are no longer needed. */
   readonly onCommonJsLoadStart?: () => void;
   /** The handler module has loaded (and its static imports with it). */
@@ -28,6 +30,9 @@ export function installHandlerPatch(location: HandlerLocation, taskRoot: string,
   const loaded = (): void => {
     if (hooks.onLoaded !== undefined) safeCall('handler-loaded hook', hooks.onLoaded);
   };
+  const loadStarted = (file: string): void => {
+    if (hooks.onLoadStart !== undefined) safeCall('handler-load hook', () => hooks.onLoadStart?.(file));
+  };
   const stopCommonJs = interceptCommonJsHandlerLoad(
     candidates,
     taskRoot,
@@ -37,16 +42,23 @@ export function installHandlerPatch(location: HandlerLocation, taskRoot: string,
     },
     // Node's module hooks, once registered, also run for every require(): they go before the
     // handler's own dependencies load (the AWS SDK alone is hundreds of requires).
-    () => {
+    (file) => {
       stopEsm?.();
       if (hooks.onCommonJsLoadStart !== undefined) safeCall('handler-load hook', hooks.onCommonJsLoadStart);
+      loadStarted(file);
     },
   );
-  stopEsm = interceptEsmHandlerImport(candidates, taskRoot, topKey, (namespace) => {
-    stopCommonJs();
-    loaded();
-    return namespaceOverrides(namespace, location.exportPath, wrap);
-  });
+  stopEsm = interceptEsmHandlerImport(
+    candidates,
+    taskRoot,
+    topKey,
+    (namespace) => {
+      stopCommonJs();
+      loaded();
+      return namespaceOverrides(namespace, location.exportPath, wrap);
+    },
+    loadStarted,
+  );
   if (stopEsm === undefined) {
     log.warn('this Node.js has no module.registerHooks (needs 22.15 or later): handlers loaded with import() are not traced.');
   }

@@ -19,7 +19,7 @@ export function interceptCommonJsHandlerLoad(
   candidateFiles: ReadonlySet<string>,
   taskRoot: string,
   toRuntimeView: (moduleExports: unknown) => unknown,
-  onLoadStart: () => void,
+  onLoadStart: (file: string) => void,
 ): () => void {
   const loader = Module as unknown as ModuleLoader;
   const originalLoad = loader._load;
@@ -30,7 +30,7 @@ export function interceptCommonJsHandlerLoad(
     const isHandler = candidateFiles.has(request) && !isUserModule(parent?.filename, taskRoot);
     if (!isHandler) return originalLoad.call(this, request, parent, isMain);
     restore();
-    onLoadStart();
+    onLoadStart(request);
     return toRuntimeView(originalLoad.call(this, request, parent, isMain));
   }
   loader._load = interceptingLoad;

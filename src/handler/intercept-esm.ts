@@ -29,6 +29,7 @@ export function interceptEsmHandlerImport(
   taskRoot: string,
   topKey: string,
   toNamespaceView: NamespaceView,
+  onImportStart: (file: string) => void = () => undefined,
 ): (() => void) | undefined {
   const registerHooks = (Module as unknown as { registerHooks?: RegisterHooks }).registerHooks;
   if (typeof registerHooks !== 'function') return undefined;
@@ -45,6 +46,7 @@ export function interceptEsmHandlerImport(
       // require() goes through these hooks too; it is intercept-commonjs.ts's to handle.
       const isRequire = context.conditions?.includes('require') === true;
       if (isRequire || !candidateFiles.has(specifier) || isFromUserCode(context.parentURL, taskRoot)) return resolved;
+      onImportStart(specifier);
       return { url: resolved.url + WRAPPED_QUERY, format: 'module', shortCircuit: true };
     },
     load(url, context, nextLoad) {

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { isAbsolute, join } from 'node:path';
+import { quoted } from '../config/index.ts';
 import { describeError, log } from '../log.ts';
 import { NO_HOOKS, type UserHooks } from './user-hooks.ts';
 
@@ -17,7 +18,7 @@ export function loadUserHooks(modulePath: string | undefined, taskRoot: string):
     const exported = (loaded.default !== undefined && typeof loaded.default === 'object' ? loaded.default : loaded) as Record<string, unknown>;
     return validHooks(exported, modulePath);
   } catch (error) {
-    log.warn(`OTEL_LAMBDA_HOOKS_MODULE="${modulePath}" could not be loaded (${describeError(error)}); continuing without it.`);
+    log.warn(`OTEL_LAMBDA_HOOKS_MODULE=${quoted(modulePath)} could not be loaded (${describeError(error)}); continuing without it.`);
     return NO_HOOKS;
   }
 }
@@ -28,7 +29,7 @@ function validHooks(exported: Record<string, unknown>, modulePath: string): User
     const value = exported[key];
     if (value === undefined) return;
     if (isValid(value)) hooks[key] = value;
-    else log.warn(`OTEL_LAMBDA_HOOKS_MODULE="${modulePath}": ${key} should be ${kind}; it is ignored.`);
+    else log.warn(`OTEL_LAMBDA_HOOKS_MODULE=${quoted(modulePath)}: ${key} should be ${kind}; it is ignored.`);
   };
   expect('spanProcessors', Array.isArray, 'an array of span processors');
   expect('instrumentations', Array.isArray, 'an array of instrumentation instances');

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import { nodeRequire } from '../node-require.ts';
+import { isFieldValue, isRequestLinePart, isToken } from './field-syntax.ts';
 
 export interface PlainHttpResponse {
   readonly status: number;
@@ -45,13 +46,19 @@ export class PlainHttpClient {
 
   request(request: PlainHttpRequest): Promise<PlainHttpResponse> {
     if (request.signal?.aborted === true) return Promise.reject(abortError(request.signal));
+    let head: string;
+    try {
+      head = requestHead(request, request.body?.byteLength ?? 0);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
     const reused = this.idle.pop();
-    if (reused === undefined) return this.send(this.connect(request), request, false);
+    if (reused === undefined) return this.send(this.connect(request), request, head, false);
     // A kept-alive socket may have been closed by the server while idle (or while the sandbox
     // was frozen): if it fails before any answer, the request is sent again on a new one.
-    return this.send(reused, request, true).catch((error: unknown) => {
+    return this.send(reused, request, head, true).catch((error: unknown) => {
       if ((error as { beforeResponse?: boolean }).beforeResponse !== true) throw error;
-      return this.send(this.connect(request), request, false);
+      return this.send(this.connect(request), request, head, false);
     });
   }
 
@@ -86,7 +93,7 @@ export class PlainHttpClient {
     return socket;
   }
 
-  private send(socket: Socket, request: PlainHttpRequest, reused: boolean): Promise<PlainHttpResponse> {
+  private send(socket: Socket, request: PlainHttpRequest, head: string, reused: boolean): Promise<PlainHttpResponse> {
     if (request.unref === true) socket.unref();
     else socket.ref();
     return new Promise((resolve, reject) => {
@@ -139,12 +146,6 @@ export class PlainHttpClient {
       socket.on('close', onClose);
       if (request.timeoutMs > 0) socket.setTimeout(request.timeoutMs, onTimeout);
       const body = request.body ?? new Uint8Array(0);
-      const head =
-        `${request.method ?? 'POST'} ${request.path} HTTP/1.1\r\nHost: ${request.host}:${request.port}\r\nConnection: keep-alive\r\n` +
-        Object.entries({ ...request.headers, 'Content-Length': String(body.byteLength) })
-          .map(([name, value]) => `${name}: ${value}\r\n`)
-          .join('') +
-        '\r\n';
       // One write of one buffer: on Lambda's microVMs every system call is dear, and a corked
       // string-plus-buffer write costs Node a writev and a string conversion besides. A large
       // body is not copied, but goes in a second write.
@@ -167,6 +168,27 @@ export class PlainHttpClient {
     const index = this.idle.indexOf(socket);
     if (index !== -1) this.idle.splice(index, 1);
   }
+}
+
+/**
+ * The request line and header lines, `latin1` (one char per byte). Refuses what would make them
+ * malformed, or split a line in two: configuration is validated before it gets here
+ * (config/otlp-headers.ts), and this is the last line of defence should anything slip through.
+ */
+export function requestHead(request: PlainHttpRequest, bodyLength: number): string {
+  const method = request.method ?? 'POST';
+  const host = request.host.includes(':') ? `[${request.host}]` : request.host;
+  if (!isToken(method) || !isRequestLinePart(request.path) || !request.path.startsWith('/') || !isRequestLinePart(host) || !Number.isInteger(request.port)) {
+    throw new Error('refusing to send a malformed HTTP request line (a method, path or host with spaces, line breaks or other control characters)');
+  }
+  let head = `${method} ${request.path} HTTP/1.1\r\nHost: ${host}:${request.port}\r\nConnection: keep-alive\r\n`;
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (!isToken(name) || !isFieldValue(value)) {
+      throw new Error(`refusing to send a malformed HTTP header${isToken(name) ? ` (${name}: its value holds a line break or another control character)` : ' (its name is not a token)'}`);
+    }
+    head += `${name}: ${value}\r\n`;
+  }
+  return `${head}Content-Length: ${bodyLength}\r\n\r\n`;
 }
 
 function abortError(signal: AbortSignal | undefined): Error {

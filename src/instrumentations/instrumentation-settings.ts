@@ -1,4 +1,4 @@
-import type { LayerConfig } from '../config/index.ts';
+import { quoted, type LayerConfig } from '../config/index.ts';
 import type { CatalogueEntry } from './catalogue-entry.ts';
 import { INSTRUMENTATION_CATALOGUE } from './catalogue.generated.ts';
 
@@ -22,12 +22,14 @@ export function selectInstrumentations(
   catalogue: readonly CatalogueEntry[] = INSTRUMENTATION_CATALOGUE,
 ): EnabledInstrumentations {
   const known = new Set(catalogue.map((entry) => entry.name));
-  const named = [...(config.enabledInstrumentations ?? []), ...config.disabledInstrumentations].map(stripPrefix);
-  const unknown = [...new Set(named.filter((name) => !known.has(name)))];
-  const warnings =
-    unknown.length === 0
-      ? []
-      : [`unknown instrumentation name(s) ${unknown.join(', ')} in OTEL_NODE_ENABLED_INSTRUMENTATIONS/OTEL_NODE_DISABLED_INSTRUMENTATIONS; valid names: ${[...known].join(', ')}.`];
+  // One warning per variable, naming the unknown names (quoted: they come from the environment).
+  const warnings = [
+    ['OTEL_NODE_ENABLED_INSTRUMENTATIONS', config.enabledInstrumentations ?? []],
+    ['OTEL_NODE_DISABLED_INSTRUMENTATIONS', config.disabledInstrumentations],
+  ].flatMap(([variable, names]) => {
+    const unknown = [...new Set((names as readonly string[]).map(stripPrefix).filter((name) => !known.has(name)))];
+    return unknown.length === 0 ? [] : [`${variable as string} names unknown instrumentation(s) ${unknown.map(quoted).join(', ')}; they are ignored (valid names: ${[...known].join(', ')}).`];
+  });
   const enabled = config.enabledInstrumentations === undefined ? undefined : new Set(config.enabledInstrumentations.map(stripPrefix));
   const disabled = new Set(config.disabledInstrumentations.map(stripPrefix));
   const entries = catalogue.filter((entry) => {

@@ -1,4 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
+import { ATTR_FAAS_INVOCATION_ID } from '../semconv.ts';
 
 /** The parts of the runtime's context object the layer reads (shape shared by ric v3 and v4). */
 export interface LambdaContextLike {
@@ -16,7 +17,7 @@ export interface LambdaContextLike {
  */
 export function invocationAttributes(context: LambdaContextLike, coldStart: boolean): Attributes {
   const attributes: Attributes = { 'faas.coldstart': coldStart };
-  if (context.awsRequestId !== undefined) attributes['faas.invocation_id'] = context.awsRequestId;
+  if (context.awsRequestId !== undefined) attributes[ATTR_FAAS_INVOCATION_ID] = context.awsRequestId;
   const arn = context.invokedFunctionArn;
   if (arn !== undefined) {
     attributes['cloud.resource_id'] = arn;

@@ -7,11 +7,13 @@ import { invocationAttributes, type LambdaContextLike } from './invocation-attri
 import type { OpenSpanTracker } from './open-spans.ts';
 import { parentContextOf } from './parent-context.ts';
 import type { ParentSource } from '../config/index.ts';
-import { extractTrigger, TRIGGER_EXTRACTORS, type ResultDescription, type Trigger, type TriggerExtractor } from '../triggers/index.ts';
+import { extractTrigger, TRIGGER_EXTRACTORS, type ResultDescription, type Trigger, type TriggerExtractor, type TriggerOptions } from '../triggers/index.ts';
 import { safeCall } from '../hooks/safe-call.ts';
-import type { UserHooks } from '../hooks/user-hooks.ts';
+import type { ResponseHookInfo, UserHooks } from '../hooks/user-hooks.ts';
 import type { InvocationRecorder } from '../signals/faas-metrics.ts';
 import { cancelUnrefTimer, startUnrefTimer } from '../unref-timer.ts';
+import { withCompatNames, type SemconvCompat } from '../semconv.ts';
+import { extensionLinks, notifyEnding, notifyStarted, type InvocationExtension, type InvocationStart, type Outcome } from './invocation-extension.ts';
 
 export interface ActiveInvocation {
   /** The OpenTelemetry context the handler runs in (the invocation span is active). */
@@ -59,6 +61,12 @@ export interface LifecycleDependencies {
   readonly recordInvocation: InvocationRecorder | undefined;
   /** Whether the runtime's posted results reach resultPosted (the native client was gated). */
   readonly resultsHeard: () => boolean;
+  /** OTEL_LAMBDA_SEMCONV_COMPAT: which names renamed attributes go under. */
+  readonly semconvCompat: SemconvCompat;
+  /** The layer's own additions to invocation spans (init span, payload capture), in order. */
+  readonly extensions?: readonly InvocationExtension[];
+  /** Settings of the trigger extractors (how many failed batch items are named). */
+  readonly triggerOptions?: TriggerOptions;
 }
 
 const EXCEPTION_EVENT = 'exception';
@@ -74,7 +82,7 @@ export const ABORT_ATTRIBUTE = 'aws.lambda.aborted';
 interface RunningInvocation {
   readonly span: Span;
   /** Records the invocation's FaaS metrics. */
-  readonly report: (failed: boolean) => void;
+  readonly report: (failed: boolean, timedOut?: boolean) => void;
   /** Process-level exceptions already on the span (the runtime may report the same one). */
   readonly recordedExceptions: Array<Pick<ReportedError, 'type' | 'message'>>;
   /** Ends the span with the runtime's verdict (set by begin). */
@@ -101,8 +109,9 @@ export function createInvocationLifecycle(deps: LifecycleDependencies): Invocati
   let exiting = false;
   const extractors: readonly TriggerExtractor[] = [...(deps.hooks.triggerExtractors ?? []), ...TRIGGER_EXTRACTORS];
   const { requestHook, responseHook } = deps.hooks;
+  const extensions = deps.extensions ?? [];
 
-  function track(span: Span, context: LambdaContextLike, report: (failed: boolean) => void): RunningInvocation {
+  function track(span: Span, context: LambdaContextLike, report: (failed: boolean, timedOut?: boolean) => void): RunningInvocation {
     let ended: Promise<void> | undefined;
     let guard: NodeJS.Timeout | undefined;
     const requestId = context.awsRequestId;
@@ -131,7 +140,7 @@ export function createInvocationLifecycle(deps: LifecycleDependencies): Invocati
     guard = scheduleTimeoutGuard(context, deps.timeoutMarginMs, () => {
       void invocation.end(() => {
         endAsFailed(deps.openSpans, span, 'Lambda invocation timed out', TIMEOUT_ATTRIBUTE);
-        report(true);
+        report(true, true);
       });
     });
     return invocation;
@@ -154,31 +163,32 @@ export function createInvocationLifecycle(deps: LifecycleDependencies): Invocati
       }
       try {
         const context = (lambdaContext ?? {}) as LambdaContextLike;
-        const trigger = extractTrigger(event, extractors);
+        const trigger = extractTrigger(event, extractors, deps.triggerOptions);
         const parent = parentContextOf(context, trigger.parent, deps.parentSources, deps.respectUnsampledXray);
+        const start: InvocationStart = { event, lambdaContext, coldStart };
         const span = deps.tracer.startSpan(
           trigger.spanName ?? context.functionName ?? deps.functionName ?? 'lambda-invocation',
-          { kind: trigger.kind, attributes: { ...invocationAttributes(context, coldStart), ...trigger.attributes }, links: [...(trigger.links ?? [])] },
+          { kind: trigger.kind, attributes: withCompatNames({ ...invocationAttributes(context, coldStart), ...trigger.attributes }, deps.semconvCompat), links: [...(trigger.links ?? []), ...extensionLinks(extensions, start)] },
           parent,
         );
         const isColdStart = coldStart;
         coldStart = false;
+        notifyStarted(extensions, span, start);
         if (requestHook !== undefined) safeCall('requestHook', () => requestHook(span, { event, context: lambdaContext }));
         const startedAt = performance.now();
-        const report = (failed: boolean): void => {
+        const report = (failed: boolean, timedOut = false): void => {
           const record = deps.recordInvocation;
           if (record === undefined) return;
           const triggerName = trigger.attributes['faas.trigger'];
           safeCall('FaaS metrics', () =>
-            record({ durationMs: performance.now() - startedAt, failed, coldStart: isColdStart, trigger: typeof triggerName === 'string' ? triggerName : undefined }),
+            record({ durationMs: performance.now() - startedAt, failed, timedOut, coldStart: isColdStart, trigger: typeof triggerName === 'string' ? triggerName : undefined }),
           );
         };
         const invocation = track(span, context, report);
         invocation.closeWith = (result) => {
-          if (responseHook !== undefined) {
-            const outcome = result.kind === 'error' ? { error: errorOf(reportedError(result.body)) } : result.kind === 'response' ? responseOf(result.body) : { result: undefined };
-            safeCall('responseHook', () => responseHook(span, { event, context: lambdaContext, ...outcome }));
-          }
+          const outcome = outcomeOf(result);
+          notifyEnding(extensions, span, outcome, start);
+          if (responseHook !== undefined) safeCall('responseHook', () => responseHook(span, responseHookInfo(event, lambdaContext, outcome)));
           report(endWithResult(invocation, result, trigger));
         };
         return {
@@ -303,10 +313,18 @@ function errorOf(facts: ReportedError): Error {
   return error;
 }
 
-/** The responseHook's `result`: the response as the caller receives it, parsed only if the hook reads it. */
-function responseOf(body: string): { readonly result: unknown } {
+/**
+ * What the extensions and the responseHook hear: an error as the runtime reported it, or the
+ * response as the caller receives it, parsed from what the runtime posted only when first read
+ * (a streamed response is not read: undefined).
+ */
+function outcomeOf(result: RuntimeResult): Outcome {
+  if (result.kind === 'error') return { status: 'error', error: errorOf(reportedError(result.body)) };
+  if (result.kind === 'streamed') return { status: 'ok', result: undefined };
+  const { body } = result;
   let parsed: { value: unknown } | undefined;
   return {
+    status: 'ok',
     get result(): unknown {
       if (parsed === undefined) {
         try {
@@ -316,6 +334,18 @@ function responseOf(body: string): { readonly result: unknown } {
         }
       }
       return parsed.value;
+    },
+  };
+}
+
+/** The responseHook's argument; `result` stays unparsed unless the hook reads it. */
+function responseHookInfo(event: unknown, context: unknown, outcome: Outcome): ResponseHookInfo {
+  if (outcome.status === 'error') return { event, context, error: outcome.error };
+  return {
+    event,
+    context,
+    get result(): unknown {
+      return outcome.result;
     },
   };
 }

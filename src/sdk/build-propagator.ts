@@ -1,8 +1,9 @@
 import type { TextMapPropagator } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { AWSXRayPropagator } from '@opentelemetry/propagator-aws-xray';
+import type { PropagatorName } from '../config/index.ts';
 
-const FACTORIES: Record<string, () => TextMapPropagator> = {
+const FACTORIES: Record<Exclude<PropagatorName, 'none'>, () => TextMapPropagator> = {
   tracecontext: () => new W3CTraceContextPropagator(),
   baggage: () => new W3CBaggagePropagator(),
   xray: () => new AWSXRayPropagator(),
@@ -11,18 +12,7 @@ const FACTORIES: Record<string, () => TextMapPropagator> = {
   'xray-lambda': () => new AWSXRayPropagator(),
 };
 
-/** OTEL_PROPAGATORS → one composite propagator; unknown names are reported and skipped. */
-export function buildPropagator(names: readonly string[]): { propagator: TextMapPropagator; warnings: string[] } {
-  const warnings: string[] = [];
-  const propagators: TextMapPropagator[] = [];
-  for (const name of names) {
-    if (name === 'none') continue;
-    const factory = FACTORIES[name];
-    if (factory === undefined) {
-      warnings.push(`OTEL_PROPAGATORS contains "${name}", which is not supported (allowed: ${Object.keys(FACTORIES).join(', ')}, none); it is ignored.`);
-      continue;
-    }
-    propagators.push(factory());
-  }
-  return { propagator: new CompositePropagator({ propagators }), warnings };
+/** OTEL_PROPAGATORS (validated in config/) → one composite propagator. */
+export function buildPropagator(names: readonly PropagatorName[]): TextMapPropagator {
+  return new CompositePropagator({ propagators: names.filter((name) => name !== 'none').map((name) => FACTORIES[name]()) });
 }

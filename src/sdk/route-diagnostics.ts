@@ -25,14 +25,27 @@ export function routeDiagnostics(level: LogLevel): void {
     seen.add(line);
     write(`opentelemetry: ${line}`);
   };
+  const warn = once(log.warn);
   const logger: DiagLogger = {
     error: once(log.error),
-    warn: once(log.warn),
+    warn: (message: string, ...args: unknown[]) => (isReplacedNotice(message) ? log.debug(REPLACED) : warn(message, ...args)),
     info: once(log.info),
     debug: once(log.debug),
     verbose: once(log.debug),
   };
   diag.setLogger(logger, { logLevel: DIAG_LEVELS[level], suppressOverrideMessage: true });
+}
+
+/**
+ * `diag.setLogger` tells the logger it replaces, with a stack trace, unless asked not to (the
+ * API's `api/diag.ts`). A function's own API copy setting its own logger is no problem to
+ * report: its copy's diagnostics go to that logger, the layer's stay in the layer's log (see
+ * src/api-bridge/api-registry.ts).
+ */
+const REPLACED = 'the function set its own OpenTelemetry diag logger (diag.setLogger): its API copy logs there, the layer keeps logging here.';
+
+function isReplacedNotice(message: unknown): boolean {
+  return typeof message === 'string' && message.startsWith('Current logger will be overwritten');
 }
 
 function describeArgument(argument: unknown): string {

@@ -3,12 +3,12 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { BatchSpanProcessor, TracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { LayerConfig } from '../config/index.ts';
 import { createSpanExporter } from '../exporters/create-span-exporter.ts';
-import { OtlpHttpSpanExporter } from '../exporters/otlp-http-span-exporter.ts';
 import { ObservedExporter, type ExportHealth } from '../exporters/observed-exporter.ts';
 import { combineFlushables, type Flushable } from '../flush/flush-strategy.ts';
 import { buildPropagator } from './build-propagator.ts';
 import type { Resource } from '@opentelemetry/resources';
 import { buildSampler } from './build-sampler.ts';
+import { LAYER_SCOPE_NAME, LAYER_VERSION } from '../version.ts';
 
 export interface Tracing {
   readonly tracer: Tracer;
@@ -17,10 +17,8 @@ export interface Tracing {
   /** Readies the first export during init, where the exporter can (connection, resource encoding). */
   readonly prepareExport: () => void;
   readonly exportHealth: ExportHealth;
-  readonly warnings: readonly string[];
 }
 
-export const TRACER_NAME = 'otel-lambda-layer';
 
 /**
  * The trace pipeline from its constituent packages rather than `@opentelemetry/sdk-node`:
@@ -34,9 +32,9 @@ export interface TracingOptions {
 }
 
 export function startTracing(config: LayerConfig, resource: Resource, options: TracingOptions): Tracing {
-  const { propagator, warnings } = buildPropagator(config.propagators);
-  const exporter = createSpanExporter(config);
-  const observed = exporter === undefined ? undefined : new ObservedExporter(exporter);
+  const propagator = buildPropagator(config.propagators);
+  const exporters = createSpanExporter(config);
+  const observed = exporters === undefined ? undefined : new ObservedExporter(exporters.exporter);
   const spanProcessors: SpanProcessor[] = [...options.extraProcessors];
   if (observed !== undefined) {
     spanProcessors.push(
@@ -63,7 +61,7 @@ export function startTracing(config: LayerConfig, resource: Resource, options: T
   // flush strategy already. A failed export shows in exportHealth.
   const flushable: Flushable = { forceFlush: combineFlushables(spanProcessors).forceFlush, shutdown: () => provider.shutdown() };
   const prepareExport = (): void => {
-    if (exporter instanceof OtlpHttpSpanExporter) exporter.prepare(resource);
+    exporters?.otlp?.prepare(resource);
   };
-  return { tracer: provider.getTracer(TRACER_NAME), flushable, prepareExport, exportHealth, warnings };
+  return { tracer: provider.getTracer(LAYER_SCOPE_NAME, LAYER_VERSION), flushable, prepareExport, exportHealth };
 }

@@ -1,12 +1,16 @@
 import { context } from '@opentelemetry/api';
 import { SeverityNumber, type Logger } from '@opentelemetry/api-logs';
-import { OTLPLogExporter as OtlpHttpJsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
-import { OTLPLogExporter as OtlpHttpProtobufLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
+import { createOtlpNetworkExportDelegate, ExporterMetrics, OTLPExporterBase } from '@opentelemetry/otlp-exporter-base';
+// The logs modules of the transformer: its index also loads the metrics serializer and sdk-metrics.
+import { LogsExporterMetricsHelper } from '@opentelemetry/otlp-transformer/build/esm/logs/index.js';
+import { JsonLogsSerializer } from '@opentelemetry/otlp-transformer/build/esm/logs/json/index.js';
+import { ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer/build/esm/logs/protobuf/index.js';
 import type { Resource } from '@opentelemetry/resources';
-import { BatchLogRecordProcessor, ConsoleLogRecordExporter, LoggerProvider, type LogRecordExporter } from '@opentelemetry/sdk-logs';
-import { formatWithOptions, inspect, types } from 'node:util';
-import { readThrown } from '../read-thrown.ts';
+import { BatchLogRecordProcessor, ConsoleLogRecordExporter, LoggerProvider, type LogRecordExporter, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { LayerConfig } from '../config/index.ts';
+import { formatWithoutUserCode } from './console-format.ts';
+import { createOtlpTransport } from '../exporters/otlp-transport.ts';
+import { LAYER_SCOPE_NAME, LAYER_VERSION } from '../version.ts';
 
 const CONSOLE_SEVERITIES = {
   trace: [SeverityNumber.TRACE, 'TRACE'],
@@ -25,14 +29,9 @@ export interface Logs {
 
 /** Loaded only when OTEL_LOGS_EXPORTER enables logs (a separate chunk of the bundle). */
 export function startLogs(config: LayerConfig, resource: Resource): Logs {
-  const exporter: LogRecordExporter =
-    config.logsExporter === 'console'
-      ? new ConsoleLogRecordExporter()
-      : config.otlpProtocol === 'http/json'
-        ? new OtlpHttpJsonLogExporter()
-        : new OtlpHttpProtobufLogExporter();
+  const exporter: LogRecordExporter = config.logsExporter === 'console' ? new ConsoleLogRecordExporter() : otlpLogExporter(config);
   const provider = new LoggerProvider({ resource, processors: [new BatchLogRecordProcessor({ exporter })] });
-  const logger = provider.getLogger('otel-lambda-layer');
+  const logger = provider.getLogger(LAYER_SCOPE_NAME, LAYER_VERSION);
   let captured = false;
   return {
     provider,
@@ -42,6 +41,16 @@ export function startLogs(config: LayerConfig, resource: Resource): Logs {
       captureConsoleInto(logger);
     },
   };
+}
+
+/** The SDK's OTLP log exporter over the layer's transport (see otlp-transport.ts). */
+function otlpLogExporter(config: LayerConfig): LogRecordExporter {
+  const settings = config.otlpLogs;
+  const serializer = settings.protocol === 'http/json' ? JsonLogsSerializer : ProtobufLogsSerializer;
+  const selfMetrics = new ExporterMetrics<ReadableLogRecord[]>({ componentType: 'otlp_http_log_exporter', metricsHelper: LogsExporterMetricsHelper, url: settings.url, meterProvider: undefined, responseAttributesFromError: () => ({}) });
+  return new OTLPExporterBase<ReadableLogRecord[]>(
+    createOtlpNetworkExportDelegate({ timeoutMillis: settings.timeoutMs, concurrencyLimit: 4, compression: 'none' }, serializer, selfMetrics, createOtlpTransport(settings)),
+  );
 }
 
 /**
@@ -63,27 +72,4 @@ function captureConsoleInto(logger: Logger): void {
       original.apply(this, args);
     };
   }
-}
-
-/** Never runs the function's code: no util.inspect.custom, no getters, no Proxy traps, no toString. */
-const NO_USER_CODE = { customInspect: false, getters: false, showProxy: true } as const;
-
-/**
- * The record's body: what util.format prints, except that objects are described without running
- * any of their code. The runtime's console already ran the function's inspect hooks and toString
- * once to print the line; running them again would be a side effect the bare runtime does not
- * have. Objects are inspected before formatting, so a `%s` gets their description, not their
- * toString(); an Error is its stack (V8's native one) or its type and message.
- */
-export function formatWithoutUserCode(args: readonly unknown[]): string {
-  return formatWithOptions(NO_USER_CODE, ...args.map(describeArgument));
-}
-
-function describeArgument(arg: unknown): unknown {
-  if ((typeof arg !== 'object' || arg === null) && typeof arg !== 'function') return arg;
-  if (!types.isProxy(arg) && types.isNativeError(arg)) {
-    const thrown = readThrown(arg, true);
-    return thrown.stack ?? (thrown.message === undefined ? thrown.type : `${thrown.type}: ${thrown.message}`);
-  }
-  return inspect(arg, NO_USER_CODE);
 }

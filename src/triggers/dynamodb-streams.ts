@@ -1,6 +1,7 @@
 import { SpanKind, type Attributes } from '@opentelemetry/api';
+import { describeBatchItemFailures } from './batch-item-failures.ts';
 import { arnResourceName, field, isRecordBatchFrom, objectField, recordsOf, stringField } from './event-fields.ts';
-import type { Trigger, TriggerExtractor } from './trigger.ts';
+import { DEFAULT_TRIGGER_OPTIONS, type Trigger, type TriggerExtractor } from './trigger.ts';
 
 /**
  * Amazon DynamoDB Streams batches (https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html):
@@ -18,7 +19,7 @@ const OPERATIONS: ReadonlyMap<string, string> = new Map([
   ['REMOVE', 'delete'],
 ]);
 
-export function extractDynamoDbStreamsTrigger(event: unknown): Trigger {
+export function extractDynamoDbStreamsTrigger(event: unknown, options = DEFAULT_TRIGGER_OPTIONS): Trigger {
   const records = recordsOf(event) ?? [];
   const attributes: Attributes = { 'faas.trigger': 'datasource' };
   // arn:aws:dynamodb:<region>:<account>:table/<table>/stream/<label>
@@ -30,7 +31,16 @@ export function extractDynamoDbStreamsTrigger(event: unknown): Trigger {
     const time = isoTime(field(objectField(records[0], 'dynamodb'), 'ApproximateCreationDateTime'));
     if (time !== undefined) attributes['faas.document.time'] = time;
   }
-  return { kind: SpanKind.SERVER, attributes };
+  return {
+    kind: SpanKind.SERVER,
+    attributes,
+    describeResponse: (json) => describeBatchItemFailures(json, { records, idOf: dynamoDbSequenceNumber, unknownIdFailsBatch: false }, options.maxFailedItemIds),
+  };
+}
+
+/** A partial batch response names stream records by sequence number. */
+function dynamoDbSequenceNumber(record: unknown): string | undefined {
+  return stringField(objectField(record, 'dynamodb'), 'SequenceNumber');
 }
 
 /** The operation of every record, when they all agree. */

@@ -18,6 +18,11 @@ const ALLOWED_HEADERS: ReadonlySet<string> = new Set([
   AWSXRAY_TRACE_ID_HEADER,
 ]);
 
+/** Whether the layer may read (and so record) a header of this name. */
+export function isAllowedHeader(name: string): boolean {
+  return ALLOWED_HEADERS.has(name.toLowerCase());
+}
+
 /** Allowlisted header values by lowercase name, in the order the request carried them. */
 export type AllowedHeaders = Readonly<Record<string, readonly string[]>>;
 

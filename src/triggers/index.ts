@@ -11,9 +11,9 @@ import { S3_EXTRACTOR } from './s3.ts';
 import { SCHEDULED_EVENT_EXTRACTOR } from './scheduled-event.ts';
 import { SNS_EXTRACTOR } from './sns.ts';
 import { SQS_EXTRACTOR } from './sqs.ts';
-import type { Trigger, TriggerExtractor } from './trigger.ts';
+import { DEFAULT_TRIGGER_OPTIONS, type Trigger, type TriggerExtractor, type TriggerOptions } from './trigger.ts';
 
-export type { Trigger, TriggerExtractor, ResultDescription } from './trigger.ts';
+export type { Trigger, TriggerExtractor, TriggerOptions, ResultDescription } from './trigger.ts';
 export { OTHER_TRIGGER } from './other-trigger.ts';
 
 /**
@@ -38,10 +38,14 @@ export const TRIGGER_EXTRACTORS: readonly TriggerExtractor[] = [
 let reportedFailure = false;
 
 /** Never throws: an extractor that fails leaves the invocation described as `other`. */
-export function extractTrigger(event: unknown, extractors: readonly TriggerExtractor[] = TRIGGER_EXTRACTORS): Trigger {
+export function extractTrigger(
+  event: unknown,
+  extractors: readonly TriggerExtractor[] = TRIGGER_EXTRACTORS,
+  options: TriggerOptions = DEFAULT_TRIGGER_OPTIONS,
+): Trigger {
   for (const extractor of extractors) {
     try {
-      if (extractor.matches(event)) return extractor.extract(event);
+      if (extractor.matches(event)) return extractor.extract(event, options);
     } catch (error) {
       if (!reportedFailure) {
         reportedFailure = true;

@@ -1,7 +1,8 @@
 import { SpanKind } from '@opentelemetry/api';
-import { arnResourceName, isRecordBatchFrom, recordsOf, stringField } from './event-fields.ts';
+import { describeBatchItemFailures } from './batch-item-failures.ts';
+import { arnResourceName, isRecordBatchFrom, objectField, recordsOf, stringField } from './event-fields.ts';
 import { messagingAttributes, processSpanName } from './messaging.ts';
-import type { Trigger, TriggerExtractor } from './trigger.ts';
+import { DEFAULT_TRIGGER_OPTIONS, type Trigger, type TriggerExtractor } from './trigger.ts';
 
 /**
  * Amazon Kinesis Data Streams batches (https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html).
@@ -14,7 +15,7 @@ export const KINESIS_EXTRACTOR: TriggerExtractor = {
   extract: extractKinesisTrigger,
 };
 
-export function extractKinesisTrigger(event: unknown): Trigger {
+export function extractKinesisTrigger(event: unknown, options = DEFAULT_TRIGGER_OPTIONS): Trigger {
   const records = recordsOf(event) ?? [];
   const first = records[0];
   // arn:aws:kinesis:<region>:<account>:stream/<name>, or …:stream/<name>/consumer/<consumer>:<ts>
@@ -27,5 +28,15 @@ export function extractKinesisTrigger(event: unknown): Trigger {
   const eventId = stringField(first, 'eventID');
   const colon = eventId === undefined ? -1 : eventId.indexOf(':');
   if (eventId !== undefined && colon > 0) attributes['messaging.destination.partition.id'] = eventId.slice(0, colon);
-  return { spanName: processSpanName(stream), kind: SpanKind.CONSUMER, attributes };
+  return {
+    spanName: processSpanName(stream),
+    kind: SpanKind.CONSUMER,
+    attributes,
+    describeResponse: (json) => describeBatchItemFailures(json, { records, idOf: kinesisSequenceNumber, unknownIdFailsBatch: false }, options.maxFailedItemIds),
+  };
+}
+
+/** A partial batch response names Kinesis records by sequence number. */
+function kinesisSequenceNumber(record: unknown): string | undefined {
+  return stringField(objectField(record, 'kinesis'), 'sequenceNumber');
 }

@@ -1,11 +1,13 @@
 import { SpanKind, type Attributes } from '@opentelemetry/api';
+import { ATTR_FAAS_INVOCATION_START_TIME } from '../semconv.ts';
 import { field, stringField } from './event-fields.ts';
 import type { Trigger, TriggerExtractor } from './trigger.ts';
 
 /**
  * EventBridge (CloudWatch Events) schedule rules
  * (https://docs.aws.amazon.com/lambda/latest/dg/with-eventbridge-scheduler.html#with-eventbridge-scheduler-legacy):
- * a `timer` trigger with `faas.time`. `faas.cron` is left out: the event does not carry the
+ * a `timer` trigger with the event's time as `faas.invocation.start_time` (`faas.time` before
+ * semantic conventions 1.x renamed it). `faas.cron` is left out: the event does not carry the
  * rule's expression.
  */
 export const SCHEDULED_EVENT_EXTRACTOR: TriggerExtractor = {
@@ -17,6 +19,6 @@ export const SCHEDULED_EVENT_EXTRACTOR: TriggerExtractor = {
 export function extractScheduledEventTrigger(event: unknown): Trigger {
   const attributes: Attributes = { 'faas.trigger': 'timer' };
   const time = stringField(event, 'time');
-  if (time !== undefined) attributes['faas.time'] = time;
+  if (time !== undefined) attributes[ATTR_FAAS_INVOCATION_START_TIME] = time;
   return { kind: SpanKind.SERVER, attributes };
 }

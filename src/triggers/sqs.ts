@@ -1,8 +1,9 @@
 import { SpanKind, type Link } from '@opentelemetry/api';
+import { describeBatchItemFailures } from './batch-item-failures.ts';
 import { arnResource, field, isRecordBatchFrom, objectField, recordsOf, stringField } from './event-fields.ts';
 import { linksOf, messageLink } from './message-links.ts';
 import { messagingAttributes, processSpanName } from './messaging.ts';
-import type { Trigger, TriggerExtractor } from './trigger.ts';
+import { DEFAULT_TRIGGER_OPTIONS, type Trigger, type TriggerExtractor } from './trigger.ts';
 
 /**
  * Amazon SQS batches (https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html): one CONSUMER
@@ -15,13 +16,23 @@ export const SQS_EXTRACTOR: TriggerExtractor = {
   extract: extractSqsTrigger,
 };
 
-export function extractSqsTrigger(event: unknown): Trigger {
+export function extractSqsTrigger(event: unknown, options = DEFAULT_TRIGGER_OPTIONS): Trigger {
   const records = recordsOf(event) ?? [];
   // One event source mapping reads one queue: the first record names it for the batch.
   const queue = arnResource(stringField(records[0], 'eventSourceARN'));
   const attributes = messagingAttributes('aws_sqs', 'aws.sqs', queue);
   attributes['messaging.batch.message_count'] = records.length;
-  return { spanName: processSpanName(queue), kind: SpanKind.CONSUMER, attributes, links: linksOf(records, sqsMessageLink) };
+  return {
+    spanName: processSpanName(queue),
+    kind: SpanKind.CONSUMER,
+    attributes,
+    links: linksOf(records, sqsMessageLink),
+    describeResponse: (json) => describeBatchItemFailures(json, { records, idOf: sqsMessageId, unknownIdFailsBatch: true }, options.maxFailedItemIds),
+  };
+}
+
+function sqsMessageId(record: unknown): string | undefined {
+  return stringField(record, 'messageId');
 }
 
 /**
@@ -31,7 +42,7 @@ export function extractSqsTrigger(event: unknown): Trigger {
  */
 function sqsMessageLink(record: unknown): Link | undefined {
   const messageAttributes = objectField(record, 'messageAttributes');
-  const messageId = stringField(record, 'messageId');
+  const messageId = sqsMessageId(record);
   return messageLink(
     {
       traceparent: stringField(field(messageAttributes, 'traceparent'), 'stringValue'),

@@ -1,4 +1,5 @@
 import type { Attributes, Context, Link, SpanKind } from '@opentelemetry/api';
+import { DEFAULT_BATCH_ITEM_FAILURES_MAX_IDS } from '../config/index.ts';
 
 /** What an event source tells about an invocation, by the semantic conventions. */
 export interface Trigger {
@@ -25,6 +26,14 @@ export interface ResultDescription {
   readonly isError: boolean;
 }
 
+/** Settings an extractor may use, from the layer's configuration. */
+export interface TriggerOptions {
+  /** At most this many failed item identifiers are recorded from a partial batch response. */
+  readonly maxFailedItemIds: number;
+}
+
+export const DEFAULT_TRIGGER_OPTIONS: TriggerOptions = Object.freeze({ maxFailedItemIds: DEFAULT_BATCH_ITEM_FAILURES_MAX_IDS });
+
 /**
  * One event source. `matches` is a cheap type guard on the event's shape; `extract` may assume
  * it matched. Both must never throw: the registry guards them anyway.
@@ -32,5 +41,5 @@ export interface ResultDescription {
 export interface TriggerExtractor {
   readonly name: string;
   matches(event: unknown): boolean;
-  extract(event: unknown): Trigger;
+  extract(event: unknown, options?: TriggerOptions): Trigger;
 }

@@ -4,7 +4,9 @@ import { parseArgs } from 'node:util';
 import { REPO_ROOT } from '../support/paths.ts';
 
 export const NODE_MAJORS = [24, 22] as const;
-export const FUNCTION_NAMES = ['hello', 'realistic'] as const;
+export const FUNCTION_NAMES = ['hello', 'realistic', 'logging'] as const;
+/** `logging` measures log correlation only, when asked for. */
+const DEFAULT_FUNCTIONS = ['hello', 'realistic'] as const;
 /** Background flush is for Lambda Managed Instances only, a different invocation model; not benchmarked. */
 export const FLUSH_MODES = ['sync', 'deferred'] as const;
 
@@ -33,7 +35,8 @@ bare runtime in the local Lambda, interleaved, at 1024 MB.
   --cold N               cold starts per subject and variant (default 10)
   --warm N               warm invocations after each cold start (default 200)
   --node 24|22           runtimes (Node 24 runs aws-lambda-ric 4, Node 22 runs 3); repeatable or comma-separated (default both)
-  --function hello|realistic   functions (default both)
+  --function hello|realistic|logging   functions (default hello and realistic; logging writes ten
+                         console lines per invocation in Lambda's JSON log format)
   --mode sync|deferred   the layer's OTEL_LAMBDA_FLUSH_MODE (default both; sync is the layer's default)
   --compare DIR          also measure another layer laid out like /opt, interleaved with the rest
   --compare-wrapper NAME its exec wrapper inside DIR (default otel-handler)
@@ -52,8 +55,8 @@ function positiveInt(name: string, text: string | undefined, fallback: number): 
   return value;
 }
 
-function choices<T extends string | number>(name: string, given: string[] | undefined, allowed: readonly T[]): T[] {
-  if (given === undefined) return [...allowed];
+function choices<T extends string | number>(name: string, given: string[] | undefined, allowed: readonly T[], defaults: readonly T[] = allowed): T[] {
+  if (given === undefined) return [...defaults];
   const picked = given.flatMap((value) => value.split(',')).map((value) => value.trim()).filter((value) => value !== '');
   const out: T[] = [];
   for (const value of picked) {
@@ -106,7 +109,7 @@ export function parseOptions(argv: string[]): BenchOptions | undefined {
     cold: positiveInt('cold', values.cold, 10),
     warm: positiveInt('warm', values.warm, 200),
     nodes: choices('node', values.node, NODE_MAJORS),
-    functions: choices('function', values.function, FUNCTION_NAMES),
+    functions: choices('function', values.function, FUNCTION_NAMES, DEFAULT_FUNCTIONS),
     modes: choices('mode', values.mode, FLUSH_MODES),
     ...(values.compare !== undefined ? { compareDir: resolve(values.compare) } : {}),
     compareWrapper: values['compare-wrapper'] ?? 'otel-handler',

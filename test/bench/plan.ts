@@ -50,6 +50,10 @@ export interface Endpoints {
 
 export function benchFunction(name: BenchFunctionName, endpoints: Endpoints): BenchFunction {
   if (name === 'hello') return { name, taskRoot: join(HANDLER_FIXTURES, 'bench-hello'), handler: 'index.handler', event: { name: 'bench' }, env: {} };
+  if (name === 'logging') {
+    // What a JSON logging config sets (see test/sandbox/lambda-env.ts).
+    return { name, taskRoot: join(HANDLER_FIXTURES, 'bench-logging'), handler: 'index.handler', event: { name: 'bench' }, env: { AWS_LAMBDA_LOG_FORMAT: 'JSON', AWS_LAMBDA_LOG_LEVEL: 'INFO' } };
+  }
   return {
     name,
     taskRoot: join(HANDLER_FIXTURES, 'bench-realistic'),

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { startFunction, startOtlpReceiver, type OtlpReceiver } from '../sandbox/index.ts';
 import { HANDLER_FIXTURES, REPO_ROOT, UNPACKED_LAYER_DIR } from '../support/paths.ts';
 import { withFunction } from '../support/layer-function.ts';
+import { isInvocationSpanOf } from '../support/differential.ts';
 
 jest.setTimeout(60_000);
 
@@ -48,7 +49,7 @@ describe('combined with the collector layer', () => {
     expect(results.registered).toContain('collector');
     for (const result of results.invoked) {
       expect(result.status).toBe('success');
-      const span = receiver.spans().find((candidate) => candidate.attributes['faas.invocation_id'] === result.requestId);
+      const span = receiver.spans().find((candidate) => isInvocationSpanOf(candidate, result.requestId));
       expect(span?.resource['faas.name']).toBe('with-collector');
       const request = receiver.requests.find((candidate) => candidate.spans.includes(span!));
       expect(request!.receivedAt).toBeLessThan(result.timings.finishedAt!);

@@ -19,6 +19,7 @@ import {
   type Run,
 } from '../support/config-harness.ts';
 import type { RuntimeCombination } from '../support/layer-function.ts';
+import { ATTR_FAAS_INVOCATION_ID } from '../../src/semconv.ts';
 
 jest.setTimeout(60_000);
 
@@ -60,6 +61,51 @@ describe('OTEL_TRACES_EXPORTER on Node 24 with aws-lambda-ric v4', () => {
       expect(statusesOf(run)).toEqual(['success']);
       expect(bodyJson(run.results[0]!)).toEqual(EXPECTED_BODY);
       expect(receiver.requests).toEqual([]);
+      expect(layerLines(run.logs)).toEqual([]);
+    });
+  });
+});
+
+describe('OTEL_TRACES_EXPORTER as a list on Node 24 with aws-lambda-ric v4', () => {
+  it('otlp,console: sends to the collector and prints the span, without a warning', async () => {
+    await withReceiver(async (receiver) => {
+      const run = await runCjs(NODE_24, 'cfg-exporter-list', { OTEL_TRACES_EXPORTER: 'otlp,console', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
+
+      expect(statusesOf(run)).toEqual(['success']);
+      expect(bodyJson(run.results[0]!)).toEqual(EXPECTED_BODY);
+      theInvocationSpan(receiver.spans(), run);
+      expect(run.logs.map((entry) => entry.line).join('\n')).toContain(run.results[0]!.requestId);
+      expect(layerLines(run.logs)).toEqual([]);
+    });
+  });
+
+  it('skips an unknown entry with one warning and uses the others', async () => {
+    await withReceiver(async (receiver) => {
+      const run = await runCjs(NODE_24, 'cfg-exporter-list-unknown', { OTEL_TRACES_EXPORTER: 'zipkin,otlp', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
+
+      expect(statusesOf(run)).toEqual(['success']);
+      theInvocationSpan(receiver.spans(), run);
+      const warnings = layerWarnings(run.logs);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toContain('OTEL_TRACES_EXPORTER');
+      expect(warnings[0]).toContain('"zipkin"');
+    });
+  });
+});
+
+describe('OTEL_LAMBDA_SEMCONV_COMPAT on Node 24 with aws-lambda-ric v4', () => {
+  it.each([
+    ['', [ATTR_FAAS_INVOCATION_ID]],
+    ['faas/dup', [ATTR_FAAS_INVOCATION_ID, 'faas.invocation_id']],
+    ['faas/old', ['faas.invocation_id']],
+  ])('%j puts the invocation id under %j', async (compat, names) => {
+    await withReceiver(async (receiver) => {
+      const run = await runCjs(NODE_24, 'cfg-semconv', { OTEL_LAMBDA_SEMCONV_COMPAT: compat, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
+
+      expect(statusesOf(run)).toEqual(['success']);
+      const requestId = run.results[0]!.requestId;
+      const span = receiver.spans().find((candidate) => Object.values(candidate.attributes).includes(requestId));
+      expect(Object.keys(span?.attributes ?? {}).filter((name) => span?.attributes[name] === requestId).sort()).toEqual([...names].sort());
       expect(layerLines(run.logs)).toEqual([]);
     });
   });

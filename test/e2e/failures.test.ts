@@ -4,16 +4,16 @@ import { join } from 'node:path';
 import { startFunction, startOtlpReceiver, type DecodedSpan, type OtlpReceiver } from '../sandbox/index.ts';
 import { HANDLER_FIXTURES, UNPACKED_LAYER_DIR } from '../support/paths.ts';
 import { RUNTIME_COMBINATIONS, startWithLayer, withFunction } from '../support/layer-function.ts';
+import { isInvocationSpanOf } from '../support/differential.ts';
 import { startSilentHttpServer, type SilentHttpServer } from '../support/silent-http-server.ts';
 
 jest.setTimeout(60_000);
 
 const SPAN_STATUS_ERROR = 2;
 const SPAN_KIND_CLIENT = 3;
-const LAYER_SCOPE = 'otel-lambda-layer';
 
 function invocationSpans(spans: DecodedSpan[], requestId: string): DecodedSpan[] {
-  return spans.filter((span) => span.scope.name === LAYER_SCOPE && span.attributes['faas.invocation_id'] === requestId);
+  return spans.filter((span) => isInvocationSpanOf(span, requestId));
 }
 
 describe.each(RUNTIME_COMBINATIONS)('failures on Node $node with aws-lambda-ric $ric', (runtime) => {

@@ -18,6 +18,7 @@ import {
   sampledTraceHeader,
   type KnownTraceHeader,
 } from '../support/flush-fixture.ts';
+import { withoutInitSpans } from '../support/init-span.ts';
 
 jest.setTimeout(90_000);
 
@@ -77,7 +78,7 @@ describe.each(RUNTIME_COMBINATIONS)('deferred flush on Node $node with aws-lambd
     results.forEach((result, index) => {
       expect(result.postResponseTimeout).toBeUndefined();
       expect(result.timings.extensionsBackAt[INTERNAL_EXTENSION]).toBeDefined();
-      const spans = receiver.spans().filter((span) => span.traceId === headers[index]!.traceId);
+      const spans = withoutInitSpans(receiver.spans()).filter((span) => span.traceId === headers[index]!.traceId);
       expect(spans).toHaveLength(SPANS_PER_INVOCATION);
       for (const span of spans) {
         const carriers = requestsCarrying(receiver, span);

@@ -11,6 +11,7 @@
 import { startFunction, startOtlpReceiver, type InvokeResult, type LambdaInstance, type OtlpReceiver } from '../sandbox/index.ts';
 import { RUNTIME_COMBINATIONS, startWithLayer, withFunction } from '../support/layer-function.ts';
 import { FLUSH_FIXTURE, LAYER_SCOPE, OTEL_API_PATH, invocationSpansById } from '../support/flush-fixture.ts';
+import { withoutInitSpans } from '../support/init-span.ts';
 
 jest.setTimeout(180_000);
 
@@ -108,7 +109,7 @@ describe.each(RUNTIME_COMBINATIONS)(`${INVOCATIONS} invocations of ${SPANS_PER_I
       return JSON.stringify([...indexes].sort((a, b) => a - b)) !== JSON.stringify(allIndexes);
     });
     expect(incomplete.map((result) => result.requestId)).toEqual([]);
-    const functionSpans = receiver.spans().filter((span) => span.scope.name === FIXTURE_SCOPE || span.scope.name === LAYER_SCOPE);
+    const functionSpans = withoutInitSpans(receiver.spans()).filter((span) => span.scope.name === FIXTURE_SCOPE || span.scope.name === LAYER_SCOPE);
     expect(functionSpans).toHaveLength(INVOCATIONS * (1 + SPANS_PER_INVOCATION));
     expect(new Set(functionSpans.map((span) => span.spanId)).size).toBe(functionSpans.length);
   });

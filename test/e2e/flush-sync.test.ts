@@ -6,6 +6,7 @@ import { startOtlpReceiver, type InvokeResult, type OtlpReceiver } from '../sand
 import { startLocalHttpServer, type LocalHttpServer } from '../support/local-http-server.ts';
 import { RUNTIME_COMBINATIONS, startWithLayer, withFunction } from '../support/layer-function.ts';
 import { FLUSH_FIXTURE, OTEL_API_PATH, requestsCarrying, sampledTraceHeader, type KnownTraceHeader } from '../support/flush-fixture.ts';
+import { withoutInitSpans } from '../support/init-span.ts';
 
 jest.setTimeout(60_000);
 
@@ -52,7 +53,7 @@ describe.each(RUNTIME_COMBINATIONS)('sync flush on Node $node with aws-lambda-ri
     // Assess
     expect(results.map((result) => result.status)).toEqual(Array(INVOCATIONS).fill('success'));
     results.forEach((result, index) => {
-      const spans = receiver.spans().filter((span) => span.traceId === headers[index]!.traceId);
+      const spans = withoutInitSpans(receiver.spans()).filter((span) => span.traceId === headers[index]!.traceId);
       expect(spans).toHaveLength(SPANS_PER_INVOCATION);
       for (const span of spans) {
         const carriers = requestsCarrying(receiver, span);

@@ -3,12 +3,12 @@ import { startFunction, startOtlpReceiver, type DecodedSpan, type InvokeResult, 
 import { HANDLER_FIXTURES } from '../support/paths.ts';
 import { startLocalHttpServer, type LocalHttpServer } from '../support/local-http-server.ts';
 import { RUNTIME_COMBINATIONS, startWithLayer, withFunction } from '../support/layer-function.ts';
+import { isInvocationSpanOf } from '../support/differential.ts';
 
 jest.setTimeout(60_000);
 
 const SPAN_KIND_SERVER = 2;
 const SPAN_KIND_CLIENT = 3;
-const LAYER_SCOPE = 'otel-lambda-layer';
 
 const HANDLER_SHAPES = [
   { shape: 'cjs', dir: 'cjs', handler: 'index.handler' },
@@ -26,7 +26,7 @@ function xrayHeader(): { header: string; traceId: string; parentId: string } {
 }
 
 function invocationSpanOf(spans: DecodedSpan[], requestId: string): DecodedSpan[] {
-  return spans.filter((span) => span.scope.name === LAYER_SCOPE && span.attributes['faas.invocation_id'] === requestId);
+  return spans.filter((span) => isInvocationSpanOf(span, requestId));
 }
 
 function requestCarrying(receiver: OtlpReceiver, span: DecodedSpan): { receivedAt: number; contentType: string } | undefined {

@@ -9,6 +9,7 @@ import type { OtlpReceiver } from '../sandbox/index.ts';
 import { expectFaithfulAndTraced, runDifferential, startDifferentialReceiver, type Scenario } from '../support/differential.ts';
 import { RUNTIME_COMBINATIONS } from '../support/layer-function.ts';
 import { HANDLER_FIXTURES } from '../support/paths.ts';
+import { expectInitFailureTraced } from '../support/init-span.ts';
 
 jest.setTimeout(60_000);
 
@@ -30,8 +31,8 @@ const INIT_FAILURES = [
 
 describe.each(RUNTIME_COMBINATIONS)('failing handlers on Node $node with aws-lambda-ric $ric', (runtime) => {
   let receiver: OtlpReceiver;
-  const run = (scenario: Scenario, name: string): ReturnType<typeof runDifferential> =>
-    runDifferential(runtime, scenario, receiver, `failures-${name}-node${runtime.node}-${runtime.ric}`);
+  const functionName = (name: string): string => `failures-${name}-node${runtime.node}-${runtime.ric}`;
+  const run = (scenario: Scenario, name: string): ReturnType<typeof runDifferential> => runDifferential(runtime, scenario, receiver, functionName(name));
 
   beforeAll(async () => {
     receiver = await startDifferentialReceiver();
@@ -66,11 +67,16 @@ describe.each(RUNTIME_COMBINATIONS)('failing handlers on Node $node with aws-lam
     expectFaithfulAndTraced(result, receiver, { thrown: 'non-Error', ...(message !== undefined ? { message } : {}) });
   });
 
-  it.each(INIT_FAILURES)('fails init with the same error for $what and exports no invocation span', async ({ dir, handler, errorType }) => {
-    const result = await run(fixture(dir, handler, [{ echo: 1 }]), `init-${dir}-${handler}`);
+  it.each(INIT_FAILURES)(
+    'fails init with the same error and exit for $what, exports no invocation span, and exports the failed init span before the runtime reports the error',
+    async ({ dir, handler, errorType }) => {
+      const result = await run(fixture(dir, handler, [{ echo: 1 }]), `init-${dir}-${handler}`);
 
-    expect(result.bare[0]?.status).toBe('init-error');
-    if (errorType !== undefined) expect(result.bare[0]?.error?.errorType).toBe(errorType);
-    expectFaithfulAndTraced(result, receiver);
-  });
+      expect(result.bare[0]?.status).toBe('init-error');
+      if (errorType !== undefined) expect(result.bare[0]?.error?.errorType).toBe(errorType);
+      expect(result.bare[0]?.runtimeExit).toBeDefined();
+      expectFaithfulAndTraced(result, receiver);
+      expectInitFailureTraced(receiver, functionName(`init-${dir}-${handler}`), result.traced[0]!);
+    },
+  );
 });

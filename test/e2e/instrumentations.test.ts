@@ -4,14 +4,14 @@ import { startAwsStubServer, type AwsStubServer } from '../support/aws-stub-serv
 import { startLocalHttpServer } from '../support/local-http-server.ts';
 import { HANDLER_FIXTURES } from '../support/paths.ts';
 import { startWithLayer, withFunction } from '../support/layer-function.ts';
+import { isInvocationSpanOf } from '../support/differential.ts';
 
 jest.setTimeout(60_000);
 
 const SPAN_KIND_CLIENT = 3;
-const LAYER_SCOPE = 'otel-lambda-layer';
 
 function invocationSpan(spans: DecodedSpan[], requestId: string): DecodedSpan | undefined {
-  return spans.find((span) => span.scope.name === LAYER_SCOPE && span.attributes['faas.invocation_id'] === requestId);
+  return spans.find((span) => isInvocationSpanOf(span, requestId));
 }
 
 describe.each([

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { startFunction, startOtlpReceiver, type OtlpReceiver, type OtlpRequest } from '../sandbox/index.ts';
 import { HANDLER_FIXTURES } from '../support/paths.ts';
 import { startWithLayer, withFunction } from '../support/layer-function.ts';
+import { isInvocationSpanOf } from '../support/differential.ts';
 
 jest.setTimeout(60_000);
 
@@ -14,6 +15,8 @@ interface JsonLogRecord {
 
 interface JsonMetric {
   name: string;
+  sum?: { dataPoints: { asInt?: string | number; asDouble?: number }[] };
+  histogram?: { dataPoints: { explicitBounds?: number[]; sum?: number; count?: string | number }[] };
 }
 
 // OTLP/JSON (the http/json protocol) keeps these checks readable: logs and metrics are plain JSON.
@@ -24,11 +27,21 @@ function logRecords(requests: readonly OtlpRequest[]): JsonLogRecord[] {
     .flatMap((resource) => resource.scopeLogs.flatMap((scope) => scope.logRecords));
 }
 
-function metricNames(requests: readonly OtlpRequest[]): string[] {
+function metricsIn(requests: readonly OtlpRequest[]): JsonMetric[] {
   return requests
     .filter((request) => request.path === '/v1/metrics')
     .flatMap((request) => (JSON.parse(request.body.toString()) as { resourceMetrics: { scopeMetrics: { metrics: JsonMetric[] }[] }[] }).resourceMetrics)
-    .flatMap((resource) => resource.scopeMetrics.flatMap((scope) => scope.metrics.map((metric) => metric.name)));
+    .flatMap((resource) => resource.scopeMetrics.flatMap((scope) => scope.metrics));
+}
+
+function metricNames(requests: readonly OtlpRequest[]): string[] {
+  return metricsIn(requests).map((metric) => metric.name);
+}
+
+/** The last exported value of a counter (cumulative: the running total). */
+function lastCount(requests: readonly OtlpRequest[], name: string): number {
+  const points = metricsIn(requests).filter((metric) => metric.name === name).flatMap((metric) => metric.sum?.dataPoints ?? []);
+  return Number(points.at(-1)?.asDouble ?? points.at(-1)?.asInt ?? 0);
 }
 
 describe.each([
@@ -63,13 +76,20 @@ describe.each([
     const printed = (lines: { line: string }[]): string[] => lines.map((line) => line.line).filter((line) => line.includes('processing order 42'));
     expect(printed(ok.logs)).toHaveLength(printed(bare.logs).length);
 
-    const invocation = receiver.spans().find((span) => span.attributes['faas.invocation_id'] === ok.requestId);
+    const invocation = receiver.spans().find((span) => isInvocationSpanOf(span, ok.requestId));
     const record = logRecords(receiver.requests).find((candidate) => candidate.body?.stringValue === 'processing order 42');
     expect(record?.traceId).toBe(invocation?.traceId);
     expect(record?.spanId).toBe(invocation?.spanId);
     expect(logRecords(receiver.requests).find((candidate) => candidate.body?.stringValue === 'stock is low for 42')?.severityText).toBe('WARN');
 
     expect(new Set(metricNames(receiver.requests))).toEqual(new Set(['faas.invocations', 'faas.coldstarts', 'faas.invoke_duration', 'faas.errors']));
+    // faas.invocations counts successful invocations (semantic conventions 1.45), durations in seconds.
+    expect([lastCount(receiver.requests, 'faas.invocations'), lastCount(receiver.requests, 'faas.errors')]).toEqual([1, 1]);
+    const duration = metricsIn(receiver.requests).find((metric) => metric.name === 'faas.invoke_duration')?.histogram?.dataPoints[0];
+    expect(duration?.explicitBounds?.slice(0, 3)).toEqual([0.005, 0.01, 0.025]);
+    expect(duration?.sum).toBeLessThan(5);
+    // Every export, of every signal, says what sent it.
+    for (const request of receiver.requests) expect(request.headers['user-agent']).toMatch(/^OTel-OTLP-Exporter-JavaScript-Lambda-Layer\/\d+\.\d+\.\d+/);
     const beforeFirstResponse = receiver.requests.filter((request) => request.receivedAt < ok.timings.responseAt!);
     expect(beforeFirstResponse.map((request) => request.path).sort()).toEqual(['/v1/logs', '/v1/metrics', '/v1/traces']);
   });

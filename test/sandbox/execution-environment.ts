@@ -115,10 +115,7 @@ export class ExecutionEnvironment {
 
   async #runInit(runtimeEnv: Record<string, string>): Promise<InitOutcome> {
     const startedAt = this.startedAt;
-    const fail = (error: FunctionError): InitOutcome => {
-      const at = nowMs();
-      return { ok: false, startedAt, at, durationMs: at - startedAt, error };
-    };
+    const fail = (error: FunctionError, at: number = nowMs()): InitOutcome => ({ ok: false, startedAt, at, durationMs: at - startedAt, error });
     const deadline = startedAt + this.spec.initTimeoutMs;
     const extensionExit = Promise.race(
       this.extensions.map((e) => e.exited.then((exit) => ({ name: e.source, exit }))),
@@ -145,6 +142,7 @@ export class ExecutionEnvironment {
       source: 'runtime',
       sink: this.#logs,
       echo: this.spec.echoLogs ?? false,
+      telemetryLog: runtimeEnv._LAMBDA_TELEMETRY_LOG_FD !== undefined,
     });
     const runtimeExit = this.runtime.exited;
     const outcome = await raceDeadline(
@@ -160,7 +158,8 @@ export class ExecutionEnvironment {
       case 'done':
         return { ok: true, startedAt, doneAt: outcome.doneAt, durationMs: outcome.doneAt - startedAt };
       case 'failed':
-        return fail(outcome.failure.error);
+        // When the runtime's init error POST arrived (read in full).
+        return fail(outcome.failure.error, outcome.failure.at);
       case 'runtime-exit':
         return fail(exitError(undefined, outcome.exit.code, outcome.exit.signal));
       case 'extension-exit':

@@ -31,6 +31,13 @@ export interface FunctionSpec {
   runtimeLabel?: string;
   /** Echo runtime and extension output to this process's stderr as it arrives. */
   echoLogs?: boolean;
+  /**
+   * The function's logging config (LoggingConfig.LogFormat): `JSON` makes Lambda set
+   * AWS_LAMBDA_LOG_FORMAT=JSON and AWS_LAMBDA_LOG_LEVEL. Default `Text`.
+   */
+  logFormat?: 'Text' | 'JSON';
+  /** LoggingConfig.ApplicationLogLevel, with the JSON format only. Default INFO. */
+  applicationLogLevel?: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'FATAL';
   /** Bound on init (extensions registering + runtime reaching /next). Default 10000, Lambda's on-demand init limit. */
   initTimeoutMs?: number;
 }

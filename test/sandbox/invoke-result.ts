@@ -29,6 +29,8 @@ export interface InvokeTimings {
   extensionsBackAt: Record<string, number>;
   /** The invocation finished: result posted, runtime and INVOKE extensions back at next. */
   finishedAt?: number;
+  /** Init failed: the runtime's init error report had arrived. */
+  initErrorAt?: number;
 }
 
 export interface InvokeResult {
@@ -49,4 +51,6 @@ export interface InvokeResult {
   postResponseTimeout?: boolean;
   /** Output lines that arrived while this invocation ran (from dispatch to finish). */
   logs: LogLine[];
+  /** Init failed: how the runtime process ended on its own (absent if it was still running after 2 s). */
+  runtimeExit?: { code: number | null; signal: NodeJS.Signals | null };
 }

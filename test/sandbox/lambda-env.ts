@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ResolvedSpec, RuntimePaths } from './function-spec.ts';
+import { TELEMETRY_LOG_FD } from './telemetry-log.ts';
 
 /** Variables the runtime process has but extensions do not (runtimes-extensions-api, "Environment variables"). */
 export const RUNTIME_ONLY_VARS: readonly string[] = [
@@ -21,6 +22,7 @@ export const RUNTIME_ONLY_VARS: readonly string[] = [
   '_HANDLER',
   // Set by the runtime's bootstrap script, so only the runtime process sees it.
   'NODE_PATH',
+  '_LAMBDA_TELEMETRY_LOG_FD',
 ];
 
 /** Lambda's log stream name: `2026/11/22/[$LATEST]` + 32 hex digits. */
@@ -81,6 +83,16 @@ export function buildRuntimeEnv(spec: ResolvedSpec, paths: RuntimePaths, runtime
     _AWS_XRAY_DAEMON_PORT: '2000',
   };
   if (spec.execWrapper) env.AWS_LAMBDA_EXEC_WRAPPER = spec.execWrapper;
+  // The runtime client writes console output to this fd as framed records (see telemetry-log.ts);
+  // under Managed Instances it gets its log fd from a provider socket instead, which the sandbox
+  // does not emulate (the client then writes to stdout).
+  if (!managed) env._LAMBDA_TELEMETRY_LOG_FD = String(TELEMETRY_LOG_FD);
+  // A function whose logging config says JSON gets these two; Text (the default) gets neither.
+  // https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-advanced.html
+  if (spec.logFormat === 'JSON') {
+    env.AWS_LAMBDA_LOG_FORMAT = 'JSON';
+    env.AWS_LAMBDA_LOG_LEVEL = spec.applicationLogLevel ?? 'INFO';
+  }
   Object.assign(env, spec.env);
   // The one variable a caller cannot redirect: it is this sandbox's API.
   env.AWS_LAMBDA_RUNTIME_API = runtimeApi;

@@ -13,6 +13,10 @@ import { isManagedInstances } from './lambda-env.ts';
 import type { LogLine } from './managed-process.ts';
 import { readProcMemory } from './proc-memory.ts';
 import { newRequestId, newTraceHeader } from './trace-header.ts';
+import { DEADLINE, raceDeadline } from './with-timeout.ts';
+
+/** How long an environment whose init failed is left for its runtime to exit on its own. */
+const RUNTIME_EXIT_AFTER_INIT_ERROR_MS = 2000;
 
 /** Lambda's shutdownReason values (sent lowercase by the service). */
 export type ShutdownReason = 'spindown' | 'timeout' | 'failure';
@@ -84,18 +88,23 @@ class Instance implements LambdaInstance {
     const firstOnEnv = !env.initReported;
     env.initReported = true;
     if (!init.ok) {
+      // The runtime client exits on its own once it has reported the error (v3 with 129, v4 by
+      // rethrowing it); Lambda resets the environment after that, so the exit is kept.
+      const exited = env.runtime === undefined ? DEADLINE : await raceDeadline([env.runtime.exited], RUNTIME_EXIT_AFTER_INIT_ERROR_MS);
       // Not awaited here: the teardown is tracked in #previous, which the next start waits for.
       void this.#retire(env, 'failure', 'SIGKILL');
-      return {
+      const result: InvokeResult = {
         requestId,
         traceHeader,
         status: 'init-error',
         error: init.error,
         streamed: false,
-        timings: { sentAt, extensionsBackAt: {} },
+        timings: { sentAt, extensionsBackAt: {}, initErrorAt: init.at },
         initDurationMs: init.durationMs,
         logs: this.logs.filter((l) => l.at >= init.startedAt),
       };
+      if (exited !== DEADLINE && 'code' in exited) result.runtimeExit = { code: exited.code, signal: exited.signal };
+      return result;
     }
     const input = { requestId, event, traceHeader, ...pick(opts) };
     const result: InvokeResult = await env.invoke(input, sentAt);

@@ -8,14 +8,18 @@ import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { nowMs } from './http-io.ts';
 import { createDeferred } from './deferred.ts';
+import { readTelemetryFrames, TELEMETRY_LOG_FD } from './telemetry-log.ts';
 
 export interface LogLine {
   /** Epoch ms. */
   at: number;
   /** `runtime` or `extension:<name>`. */
   source: string;
+  /** Telemetry frames count as stdout: CloudWatch shows both alike. */
   stream: 'stdout' | 'stderr';
   line: string;
+  /** Set when the line came as a frame on the telemetry log fd (its text without the trailing newline). */
+  telemetry?: { format: 'text' | 'json'; level: string };
 }
 
 export interface ProcessExit {
@@ -33,6 +37,8 @@ export interface ManagedProcessOptions {
   /** Lines are appended here as they arrive. */
   sink: LogLine[];
   echo?: boolean;
+  /** Open Lambda's telemetry log fd (TELEMETRY_LOG_FD) for the process and record its frames. */
+  telemetryLog?: boolean;
 }
 
 function splitLines(stream: Readable, onLine: (line: string) => void): void {
@@ -66,7 +72,7 @@ export class ManagedProcess {
       cwd: opts.cwd,
       env: opts.env,
       detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: opts.telemetryLog ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'],
     });
     this.pid = this.#child.pid ?? -1;
     const record = (stream: 'stdout' | 'stderr') => (line: string) => {
@@ -75,6 +81,18 @@ export class ManagedProcess {
     };
     if (this.#child.stdout) splitLines(this.#child.stdout, record('stdout'));
     if (this.#child.stderr) splitLines(this.#child.stderr, record('stderr'));
+    const telemetry = opts.telemetryLog ? (this.#child.stdio[TELEMETRY_LOG_FD] as Readable | null | undefined) : undefined;
+    if (telemetry) {
+      readTelemetryFrames(
+        telemetry,
+        (frame) => {
+          const line = frame.format === 'text' && frame.message.endsWith('\n') ? frame.message.slice(0, -1) : frame.message;
+          opts.sink.push({ at: nowMs(), source: opts.source, stream: 'stdout', line, telemetry: { format: frame.format, level: frame.level } });
+          if (opts.echo) process.stderr.write(`[${opts.source}] ${line}\n`);
+        },
+        record('stderr'),
+      );
+    }
     const finish = (exit: ProcessExit): void => {
       if (this.#exit) return;
       this.#exit = exit;

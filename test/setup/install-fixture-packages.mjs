@@ -3,10 +3,11 @@
 // node_modules is missing or older than the lock. Fixtures use the versions users get today,
 // pinned in their own lock files, independent of what the layer itself bundles.
 //   node test/setup/install-fixture-packages.mjs          install what is stale
+//   node test/setup/install-fixture-packages.mjs DIR...   only under these directories (a sample's run.sh)
 //   node test/setup/install-fixture-packages.mjs --list   print the directories
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -40,7 +41,9 @@ function npmCi(dir) {
   });
 }
 
-const dirs = SEARCHED.flatMap((sub) => lockDirectories(join(ROOT, sub)));
+const only = process.argv.slice(2).filter((arg) => !arg.startsWith('--')).map((dir) => resolve(dir));
+const searched = only.length > 0 ? only : SEARCHED.map((sub) => join(ROOT, sub));
+const dirs = searched.flatMap((dir) => [...(existsSync(join(dir, 'package-lock.json')) ? [dir] : []), ...lockDirectories(dir)]);
 if (process.argv.includes('--list')) {
   for (const dir of dirs) console.log(relative(ROOT, dir));
 } else {

@@ -15,7 +15,7 @@ import {
   type LogLine,
   type OtlpReceiver,
 } from '../sandbox/index.ts';
-import { LAYER_SCOPE } from './differential.ts';
+import { isInvocationSpanOf } from './differential.ts';
 import { startWithLayer, withFunction, type RuntimeCombination } from './layer-function.ts';
 import { HANDLER_FIXTURES } from './paths.ts';
 
@@ -118,7 +118,7 @@ export function outputLines(logs: readonly LogLine[], stream: 'stdout' | 'stderr
 
 /** The layer's invocation span of one invoke, if exported. */
 export function invocationSpansOf(spans: readonly DecodedSpan[], requestId: string): DecodedSpan[] {
-  return spans.filter((span) => span.scope.name === LAYER_SCOPE && span.attributes['faas.invocation_id'] === requestId);
+  return spans.filter((span) => isInvocationSpanOf(span, requestId));
 }
 
 /** Every span whose trace is the invocation span's. */
@@ -139,6 +139,31 @@ export function isAwsSdkSpan(span: DecodedSpan): boolean {
 /** Whether a client span is a plain outgoing HTTP request (instrumentation-http). */
 export function isHttpClientSpan(span: DecodedSpan): boolean {
   return span.kind === SPAN_KIND_CLIENT && span.scope.name === '@opentelemetry/instrumentation-http';
+}
+
+/** A client span reduced to what stays the same whichever way its library was loaded. */
+export interface ClientSpanSummary {
+  readonly name: string;
+  /** The database system (`db.system.name`, or the older `db.system`), the generative AI provider (`gen_ai.provider.name`, or the older `gen_ai.system`), or `http` for an HTTP client span. */
+  readonly system: string;
+  /** The server's port (`server.port`, or the older `net.peer.port`). */
+  readonly serverPort: number | undefined;
+  /** What was asked: the query text (`db.query.text`, or the older `db.statement`), or the URL's path. */
+  readonly request: string | undefined;
+}
+
+export function summarizeClientSpan(span: DecodedSpan): ClientSpanSummary {
+  const attributes = span.attributes;
+  const database = attributes['db.system.name'] ?? attributes['db.system'] ?? attributes['gen_ai.provider.name'] ?? attributes['gen_ai.system'];
+  const method = attributes['http.request.method'] ?? attributes['http.method'];
+  const port = attributes['server.port'] ?? attributes['net.peer.port'];
+  const request = attributes['db.query.text'] ?? attributes['db.statement'] ?? attributes['url.path'] ?? attributes['http.target'];
+  return {
+    name: span.name,
+    system: typeof database === 'string' ? database : method !== undefined ? 'http' : 'unknown',
+    serverPort: port === undefined ? undefined : Number(port),
+    request: request === undefined ? undefined : String(request),
+  };
 }
 
 export interface KnownXrayHeader {

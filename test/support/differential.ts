@@ -7,9 +7,21 @@
  */
 import { startFunction, startOtlpReceiver, type DecodedSpan, type FunctionError, type InvokeResult, type OtlpReceiver, type ResponseChunk } from '../sandbox/index.ts';
 import { startWithLayer, withFunction, type RuntimeCombination } from './layer-function.ts';
+import { ATTR_FAAS_INVOCATION_ID } from '../../src/semconv.ts';
+import { LAYER_SCOPE_NAME } from '../../src/version.ts';
 
 /** The instrumentation scope of the layer's invocation span. */
-export const LAYER_SCOPE = 'otel-lambda-layer';
+export const LAYER_SCOPE = LAYER_SCOPE_NAME;
+/**
+ * The attribute that ties an invocation span to its request id: the one constant every test keys
+ * on (the conventions renamed it from `faas.invocation_id`; see src/semconv.ts).
+ */
+export const INVOCATION_ID_ATTRIBUTE = ATTR_FAAS_INVOCATION_ID;
+
+/** Whether `span` is the layer's invocation span of `requestId`. */
+export function isInvocationSpanOf(span: DecodedSpan, requestId: string): boolean {
+  return span.scope.name === LAYER_SCOPE && span.attributes[INVOCATION_ID_ATTRIBUTE] === requestId;
+}
 /**
  * `Status.StatusCode` in opentelemetry-proto trace/v1/trace.proto. A successful invocation's
  * span is UNSET: instrumentation leaves OK to the application
@@ -116,6 +128,8 @@ export interface RuntimeView {
   /** Streamed responses: the chunks grouped into bursts (see CHUNK_BURST_GAP_MS), in order. */
   bursts: string[] | undefined;
   error: { errorType: string; errorMessage: string } | undefined;
+  /** Init errors: how the runtime process then ended on its own (exit code or signal). */
+  exit: InvokeResult['runtimeExit'];
 }
 
 /** Stack traces are left out: with the layer they legitimately hold the layer's frames. */
@@ -127,6 +141,7 @@ export function runtimeView(result: InvokeResult): RuntimeView {
     body: comparableBody(result)?.toString('latin1'),
     bursts: result.chunks === undefined ? undefined : burstsOf(result.chunks).map((burst) => burst.data.toString('latin1')),
     error: result.error === undefined ? undefined : { errorType: result.error.errorType, errorMessage: result.error.errorMessage },
+    exit: result.runtimeExit,
   };
 }
 
@@ -170,7 +185,7 @@ export function expectSameRuntimeResults(run: DifferentialRun): void {
 
 /** The layer's invocation spans for one request id. */
 export function invocationSpansOf(receiver: OtlpReceiver, requestId: string): DecodedSpan[] {
-  return receiver.spans().filter((span) => span.scope.name === LAYER_SCOPE && span.attributes['faas.invocation_id'] === requestId);
+  return receiver.spans().filter((span) => isInvocationSpanOf(span, requestId));
 }
 
 /** Asserts exactly one invocation span for the invoke and returns it. */

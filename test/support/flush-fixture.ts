@@ -7,7 +7,10 @@ import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { DecodedSpan, InvokeResult, LambdaInstance, LogLine, OtlpReceiver, OtlpRequest } from '../sandbox/index.ts';
+import { INVOCATION_ID_ATTRIBUTE, LAYER_SCOPE } from './differential.ts';
 import { HANDLER_FIXTURES, REPO_ROOT } from './paths.ts';
+
+export { LAYER_SCOPE };
 
 /** `test/fixtures/handlers/flush`: `index.handler` (async) and `index.callback` (Node 22 callback). */
 export const FLUSH_FIXTURE = join(HANDLER_FIXTURES, 'flush');
@@ -18,9 +21,6 @@ export const FLUSH_FIXTURE = join(HANDLER_FIXTURES, 'flush');
  * process-wide global (any 1.x copy does).
  */
 export const OTEL_API_PATH = createRequire(join(REPO_ROOT, 'package.json')).resolve('@opentelemetry/api');
-
-/** The instrumentation scope of the layer's invocation span. */
-export const LAYER_SCOPE = 'otel-lambda-layer';
 
 /** The layer's log prefix. */
 export const LAYER_LOG_PREFIX = '[otel-lambda]';
@@ -52,12 +52,12 @@ export function layerLogLines(logs: readonly LogLine[]): LogLine[] {
   return logs.filter((line) => line.line.includes(LAYER_LOG_PREFIX));
 }
 
-/** Every invocation span the receiver got, grouped by `faas.invocation_id`. */
+/** Every invocation span the receiver got, grouped by request id (INVOCATION_ID_ATTRIBUTE). */
 export function invocationSpansById(receiver: OtlpReceiver): Map<string, DecodedSpan[]> {
   const byId = new Map<string, DecodedSpan[]>();
   for (const span of receiver.spans()) {
     if (span.scope.name !== LAYER_SCOPE) continue;
-    const id = span.attributes['faas.invocation_id'];
+    const id = span.attributes[INVOCATION_ID_ATTRIBUTE];
     if (typeof id !== 'string') continue;
     byId.set(id, [...(byId.get(id) ?? []), span]);
   }
@@ -74,7 +74,7 @@ export function invocationSpanCounts(receiver: OtlpReceiver, results: readonly I
 export async function waitForInvocationSpans(receiver: OtlpReceiver, results: readonly InvokeResult[], timeoutMs: number): Promise<void> {
   const ids = new Set(results.map((result) => result.requestId));
   await receiver.waitForSpans((spans) => {
-    const seen = new Set(spans.filter((span) => span.scope.name === LAYER_SCOPE).map((span) => span.attributes['faas.invocation_id']));
+    const seen = new Set(spans.filter((span) => span.scope.name === LAYER_SCOPE).map((span) => span.attributes[INVOCATION_ID_ATTRIBUTE]));
     return [...ids].every((id) => seen.has(id));
   }, timeoutMs);
 }

@@ -80,4 +80,33 @@ describe('FlushWaiter', () => {
     expect(target.flushes).toBe(1);
     target.finishAll(false);
   });
+
+  it('with no time left before the deadline margin, starts the flush, says so plainly, and keeps waiting for later invocations', async () => {
+    // Prepare: what a deferred flush computed for an invocation that ended 3 ms into the margin.
+    const target = controllableTarget();
+    const waiter = new FlushWaiter(target, { healthy: true, exportedSpans: 0, droppedSpans: 0 });
+    const lines: string[] = [];
+    const write = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => lines.push(String(chunk)) > 0);
+
+    // Act
+    try {
+      await waiter.flush(-3);
+      await waiter.flush(0);
+      let laterDone = false;
+      const later = waiter.flush(1000).then(() => (laterDone = true));
+      await tick();
+      const laterWaited = !laterDone;
+      target.finishAll(true);
+      await later;
+
+      // Assess
+      expect(target.flushes).toBe(3);
+      expect(laterWaited).toBe(true);
+    } finally {
+      write.mockRestore();
+    }
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('no time left to wait for its span flush');
+    expect(lines.join('')).not.toMatch(/-\d+ ms/);
+  });
 });

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
-import { PlainHttpClient, chunkedBodyComplete } from '../../../src/http/plain-http-client.ts';
+import fc from 'fast-check';
+import { PlainHttpClient, chunkedBodyComplete, requestHead } from '../../../src/http/plain-http-client.ts';
 
 const openServers: { server: Server | ReturnType<typeof createTcpServer>; sockets: Set<Socket> }[] = [];
 
@@ -215,5 +216,57 @@ describe('chunkedBodyComplete', () => {
     expect(chunkedBodyComplete(Buffer.from('3\r\nabc\r\n0\r\n'))).toBe(false);
     expect(chunkedBodyComplete(Buffer.from('3\r\nabc\r\n0\r\n\r\n'))).toBe(true);
     expect(chunkedBodyComplete(Buffer.from('0\r\nTrailer: x\r\n\r\n'))).toBe(true);
+  });
+});
+
+describe('requestHead', () => {
+  const base = { host: '127.0.0.1', port: 4318, path: '/v1/traces', headers: {}, timeoutMs: 1000 };
+
+  it.each([
+    ['a header value with CR LF', { headers: { 'x-tenant': 'a\r\nX-Injected: 1' } }],
+    ['a header value with a NUL', { headers: { 'x-tenant': 'a\u0000b' } }],
+    ['a header name with a space', { headers: { 'x tenant': 'a' } }],
+    ['a header name with a colon', { headers: { 'x-tenant:': 'a' } }],
+    ['a path with a line break', { path: '/v1/traces\r\nX-Injected: 1' }],
+    ['a path with a space', { path: '/v1/tra ces' }],
+    ['a host with a line break', { host: 'collector\r\nX-Injected: 1' }],
+    ['a path that is not absolute', { path: 'v1/traces' }],
+  ])('refuses %s', (_label, change) => {
+    expect(() => requestHead({ ...base, ...change }, 0)).toThrow(/refusing to send a malformed HTTP/);
+  });
+
+  it('refuses a request that would be malformed, and writes nothing for it', async () => {
+    let connections = 0;
+    const server = createTcpServer(() => connections++);
+    const port = await listen(server);
+    const client = new PlainHttpClient();
+
+    await expect(client.request({ ...request(port), headers: { 'x-tenant': 'a\r\nX-Injected: 1' } })).rejects.toThrow(/malformed HTTP header \(x-tenant/);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(connections).toBe(0);
+  });
+
+  it('brackets an IPv6 host in the Host header', () => {
+    expect(requestHead({ ...base, host: '::1' }, 0)).toContain('Host: [::1]:4318\r\n');
+  });
+
+  it('for any headers: either refuses, or writes exactly one line per header and one empty line at the end', () => {
+    const anyHeaders = fc.dictionary(fc.string({ unit: 'binary', maxLength: 12 }), fc.string({ unit: 'binary', maxLength: 20 }), { maxKeys: 4 });
+    fc.assert(
+      fc.property(anyHeaders, fc.string({ unit: 'binary', maxLength: 20 }), (headers, path) => {
+        let head: string;
+        try {
+          head = requestHead({ ...base, headers, path: `/${path}` }, 3);
+        } catch {
+          return;
+        }
+        const lines = head.split('\r\n');
+        expect(lines).toHaveLength(3 + Object.keys(headers).length + 1 + 2);
+        expect(head.endsWith('\r\n\r\n')).toBe(true);
+        // No line break other than the line ends, and no NUL.
+        expect(head).not.toMatch(/\r(?!\n)|(?<!\r)\n|\0/);
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

@@ -1,4 +1,3 @@
-import { moduleNameOf } from '../../../src/instrumentations/lazy-require-hook.ts';
 import { OFF_BY_DEFAULT, selectInstrumentations } from '../../../src/instrumentations/instrumentation-settings.ts';
 import { INSTRUMENTATION_CATALOGUE } from '../../../src/instrumentations/catalogue.generated.ts';
 
@@ -19,29 +18,16 @@ describe('selectInstrumentations', () => {
     expect(names({ enabledInstrumentations: ['http', 'pg'], disabledInstrumentations: ['@opentelemetry/instrumentation-pg'] })).toEqual(['http']);
   });
 
-  it('warns once about unknown names, listing the valid ones', () => {
-    const { warnings } = selectInstrumentations({ enabledInstrumentations: ['htp'], disabledInstrumentations: ['nope', 'nope'] });
+  it('warns once per variable about its unknown names, listing the valid ones', () => {
+    const { warnings } = selectInstrumentations({ enabledInstrumentations: ['htp', 'http'], disabledInstrumentations: ['nope', 'nope'] });
 
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain('htp, nope');
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toMatch(/^OTEL_NODE_ENABLED_INSTRUMENTATIONS names unknown instrumentation\(s\) "htp";/);
+    expect(warnings[1]).toMatch(/^OTEL_NODE_DISABLED_INSTRUMENTATIONS names unknown instrumentation\(s\) "nope";/);
     expect(warnings[0]).toContain('aws-sdk');
   });
 
   it('never offers the Lambda instrumentation: the layer wraps the handler itself', () => {
     expect(INSTRUMENTATION_CATALOGUE.map((entry) => entry.name)).not.toContain('aws-lambda');
-  });
-});
-
-describe('moduleNameOf', () => {
-  it.each([
-    ['pg', 'pg'],
-    ['pg/lib/client', 'pg'],
-    ['@smithy/core/client', '@smithy/core'],
-    ['@aws-sdk/client-s3', '@aws-sdk/client-s3'],
-    ['node:http', 'http'],
-    ['./local', ''],
-    ['/abs/path', ''],
-  ])('%s → %s', (id, expected) => {
-    expect(moduleNameOf(id)).toBe(expected);
   });
 });

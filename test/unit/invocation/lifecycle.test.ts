@@ -27,6 +27,7 @@ function setUp(options: { flush?: FlushStrategy['afterInvocation']; hooks?: User
     hooks: options.hooks ?? {},
     recordInvocation: undefined,
     resultsHeard: () => options.resultsHeard ?? true,
+    semconvCompat: 'none',
   });
   return { lifecycle, exporter, flushes };
 }

@@ -1,6 +1,6 @@
 import { resolveSpec, runtimePaths } from '../../sandbox/function-spec.ts';
 import { buildExtensionEnv, buildRuntimeEnv, logStreamName } from '../../sandbox/lambda-env.ts';
-import { nodeArgs, runtimeCommand } from '../../sandbox/runtime-command.ts';
+import { bootstrapArgv, nodeArgs, runtimeCommand } from '../../sandbox/runtime-command.ts';
 
 const spec = resolveSpec({
   node: 24,
@@ -40,9 +40,21 @@ describe('Lambda environment', () => {
     expect(env.AWS_LAMBDA_INITIALIZATION_TYPE).toBe('lambda-managed-instances');
   });
 
+  it('gives the runtime a telemetry log fd, except on Managed Instances', () => {
+    expect(buildRuntimeEnv(spec, paths, 'x:1')._LAMBDA_TELEMETRY_LOG_FD).toBe('3');
+    expect(buildRuntimeEnv(resolveSpec({ ...spec, env: { AWS_LAMBDA_MAX_CONCURRENCY: '8' } }), paths, 'x:1')._LAMBDA_TELEMETRY_LOG_FD).toBeUndefined();
+  });
+
+  it('sets the log format and application log level of a JSON logging config, and neither for Text', () => {
+    expect(buildRuntimeEnv(resolveSpec({ ...spec, logFormat: 'JSON' }), paths, 'x:1')).toMatchObject({ AWS_LAMBDA_LOG_FORMAT: 'JSON', AWS_LAMBDA_LOG_LEVEL: 'INFO' });
+    expect(buildRuntimeEnv(resolveSpec({ ...spec, logFormat: 'JSON', applicationLogLevel: 'WARN' }), paths, 'x:1').AWS_LAMBDA_LOG_LEVEL).toBe('WARN');
+    const text = buildRuntimeEnv(resolveSpec({ ...spec, logFormat: 'Text' }), paths, 'x:1');
+    expect([text.AWS_LAMBDA_LOG_FORMAT, text.AWS_LAMBDA_LOG_LEVEL]).toEqual([undefined, undefined]);
+  });
+
   it('hides runtime-only variables from extensions', () => {
     const env = buildExtensionEnv(buildRuntimeEnv(spec, paths, '127.0.0.1:9001'));
-    for (const name of ['_HANDLER', 'LAMBDA_TASK_ROOT', 'AWS_EXECUTION_ENV', 'AWS_LAMBDA_LOG_STREAM_NAME', 'NODE_PATH']) {
+    for (const name of ['_HANDLER', 'LAMBDA_TASK_ROOT', 'AWS_EXECUTION_ENV', 'AWS_LAMBDA_LOG_STREAM_NAME', 'NODE_PATH', '_LAMBDA_TELEMETRY_LOG_FD']) {
       expect(env[name]).toBeUndefined();
     }
     expect(env.AWS_LAMBDA_RUNTIME_API).toBe('127.0.0.1:9001');
@@ -60,17 +72,30 @@ describe('runtime command', () => {
     expect(nodeArgs(128)).toContain('--max-old-space-size=116');
   });
 
+  it('leaves the heap limits to the function when its NODE_OPTIONS sets one, as the managed bootstrap does', () => {
+    expect(nodeArgs(1024, '--max_old_space_size=300')).toEqual(['--expose-gc', '--max-http-header-size', '81920']);
+    expect(nodeArgs(1024, '--max-semi-space-size=8 --no-warnings')).toEqual(['--expose-gc', '--max-http-header-size', '81920']);
+    expect(nodeArgs(1024, '--no-warnings')).toContain('--max-old-space-size=922');
+  });
+
   it('execs the wrapper with node, its arguments and the runtime client entry', () => {
+    const argv = bootstrapArgv(spec, paths);
+    expect(argv[0]).toBe('/layer/otel-handler');
+    expect(argv[1]).toBe('/repo/node_modules/node24/bin/node');
+    expect(argv.at(-1)).toBe('/repo/node_modules/aws-lambda-ric-v4/index.mjs');
+  });
+
+  it('starts the runtime through bash exec, as the managed bootstrap script does', () => {
     const cmd = runtimeCommand(spec, paths);
-    expect(cmd.file).toBe('/layer/otel-handler');
-    expect(cmd.args[0]).toBe('/repo/node_modules/node24/bin/node');
-    expect(cmd.args.at(-1)).toBe('/repo/node_modules/aws-lambda-ric-v4/index.mjs');
+    expect(cmd.file).toBe('/bin/bash');
+    expect(cmd.args.slice(0, 3)).toEqual(['-c', 'exec -- "$@"', 'bootstrap']);
+    expect(cmd.args.slice(3)).toEqual(bootstrapArgv(spec, paths));
   });
 
   it('passes the handler as argument to ric v3', () => {
     const v3 = resolveSpec({ ...spec, ric: 'v3', execWrapper: undefined });
-    const cmd = runtimeCommand(v3, runtimePaths(22, 'v3', '/repo'));
-    expect(cmd.file).toBe('/repo/node_modules/node22/bin/node');
-    expect(cmd.args.slice(-2)).toEqual(['/repo/node_modules/aws-lambda-ric-v3/bin/index.mjs', 'index.handler']);
+    const argv = bootstrapArgv(v3, runtimePaths(22, 'v3', '/repo'));
+    expect(argv[0]).toBe('/repo/node_modules/node22/bin/node');
+    expect(argv.slice(-2)).toEqual(['/repo/node_modules/aws-lambda-ric-v3/bin/index.mjs', 'index.handler']);
   });
 });

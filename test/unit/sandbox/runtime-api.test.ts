@@ -118,6 +118,23 @@ describe('RuntimeApi', () => {
     expect(JSON.parse(nameless.body)).toMatchObject({ errorType: 'Extension.InvalidExtensionName' });
   });
 
+  it('answers a second registration of the same name with 403 Extension.InvalidExtensionState, as Lambda does', async () => {
+    // Prepare: one internal extension (in the runtime process) and one external one.
+    api = new RuntimeApi({ ...BASE, externalExtensionNames: ['collector'] });
+    const address = await api.start();
+    const register = (name: string): Promise<Reply> => call(address, 'POST', REGISTER, { 'Lambda-Extension-Name': name }, '{"events":["INVOKE"]}');
+
+    // Act
+    const internal = [await register('otel-lambda-layer'), await register('otel-lambda-layer')];
+    const external = [await register('collector'), await register('collector')];
+
+    // Assess
+    expect([...internal, ...external].map((reply) => reply.status)).toEqual([200, 403, 200, 403]);
+    expect(JSON.parse(internal[1]!.body)).toMatchObject({ errorType: 'Extension.InvalidExtensionState' });
+    expect(JSON.parse(external[1]!.body)).toMatchObject({ errorType: 'Extension.InvalidExtensionState' });
+    expect(api.extensions().map((extension) => extension.name)).toEqual(['otel-lambda-layer', 'collector']);
+  });
+
   it('fails init when an extension reports an init error', async () => {
     api = new RuntimeApi({ ...BASE, externalExtensionNames: ['ext'] });
     const address = await api.start();

@@ -1,11 +1,12 @@
 import { inspect } from 'node:util';
-import { formatWithoutUserCode } from '../../../src/signals/start-logs.ts';
+import { formatWithoutUserCode } from '../../../src/signals/console-format.ts';
 
 describe('a console call’s log record', () => {
   it('reads what util.format prints for plain values', () => {
     expect(formatWithoutUserCode(['processing order', 42])).toBe('processing order 42');
     expect(formatWithoutUserCode(['%s has %d items', 'cart', 3])).toBe('cart has 3 items');
     expect(formatWithoutUserCode(['state', { a: [1, 2] }])).toBe('state { a: [ 1, 2 ] }');
+    expect(formatWithoutUserCode([{ note: '%s' }, 'text', 7])).toBe("{ note: '%s' } text 7");
   });
 
   it('runs none of the logged values’ code: inspect hooks, getters, toString, Proxy traps', () => {

@@ -3,6 +3,7 @@ import { EVENTBRIDGE_EXTRACTOR } from '../../../src/triggers/eventbridge.ts';
 import { extractTrigger } from '../../../src/triggers/index.ts';
 import { SCHEDULED_EVENT_EXTRACTOR } from '../../../src/triggers/scheduled-event.ts';
 import { loadEvent } from './event-fixtures.ts';
+import { ATTR_FAAS_INVOCATION_START_TIME } from '../../../src/semconv.ts';
 
 describe('the EventBridge trigger', () => {
   it('describes a custom event as a CONSUMER span named after its source, never reading detail', () => {
@@ -42,6 +43,6 @@ describe('the scheduled event trigger', () => {
     expect(SCHEDULED_EVENT_EXTRACTOR.matches(event)).toBe(true);
     expect(trigger.spanName).toBeUndefined();
     expect(trigger.kind).toBe(SpanKind.SERVER);
-    expect(trigger.attributes).toEqual({ 'faas.trigger': 'timer', 'faas.time': '2015-10-08T16:53:06Z' });
+    expect(trigger.attributes).toEqual({ 'faas.trigger': 'timer', [ATTR_FAAS_INVOCATION_START_TIME]: '2015-10-08T16:53:06Z' });
   });
 });
