@@ -4,10 +4,11 @@ import type { FlushStrategy } from '../../../src/flush/flush-strategy.ts';
 import { createInvocationLifecycle, type InvocationLifecycle } from '../../../src/invocation/lifecycle.ts';
 import { OpenSpanTracker } from '../../../src/invocation/open-spans.ts';
 import type { UserHooks } from '../../../src/hooks/user-hooks.ts';
+import type { InvocationExtension, Outcome } from '../../../src/invocation/invocation-extension.ts';
 
 const API_GATEWAY_EVENT = { version: '2.0', routeKey: 'GET /items', rawPath: '/items', requestContext: { http: { method: 'GET' }, routeKey: 'GET /items' } };
 
-function setUp(options: { flush?: FlushStrategy['afterInvocation']; hooks?: UserHooks; resultsHeard?: boolean } = {}) {
+function setUp(options: { flush?: FlushStrategy['afterInvocation']; hooks?: UserHooks; resultsHeard?: boolean; extensions?: InvocationExtension[] } = {}) {
   const exporter = new InMemorySpanExporter();
   const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
   const flushes: string[] = [];
@@ -28,6 +29,7 @@ function setUp(options: { flush?: FlushStrategy['afterInvocation']; hooks?: User
     recordInvocation: undefined,
     resultsHeard: () => options.resultsHeard ?? true,
     semconvCompat: 'none',
+    extensions: options.extensions ?? [],
   });
   return { lifecycle, exporter, flushes };
 }
@@ -75,6 +77,25 @@ describe('the invocation lifecycle', () => {
     expect(span?.events.map((event) => [event.name, event.attributes])).toEqual([
       ['exception', { 'exception.type': 'Error', 'exception.message': 'Unable to stringify response body', 'exception.stacktrace': 'Error: Unable to stringify response body\n    at _trySerializeResponse' }],
     ]);
+  });
+
+  it('tells the extensions the outcome the runtime posted: the response as the caller gets it, or the reported error', async () => {
+    // Prepare
+    const heard: Outcome[] = [];
+    const { lifecycle } = setUp({ extensions: [{ name: 'listener', ending: (_span, outcome) => void heard.push(outcome) }] });
+    begin(lifecycle, 'r-ok');
+    begin(lifecycle, 'r-failed');
+
+    // Act
+    await lifecycle.resultPosted('r-ok', { kind: 'response', body: '{"items":[1,2],"at":"2026-11-28T00:00:00.000Z"}' });
+    await lifecycle.resultPosted('r-failed', { kind: 'error', body: JSON.stringify({ errorType: 'TypeError', errorMessage: 'bad input', trace: ['TypeError: bad input'] }) });
+
+    // Assess
+    const [ok, failed] = heard;
+    expect(ok).toEqual({ status: 'ok', result: { items: [1, 2], at: '2026-11-28T00:00:00.000Z' } });
+    expect(failed?.status).toBe('error');
+    const error = failed?.status === 'error' ? (failed.error as Error) : undefined;
+    expect([error?.name, error?.message, error?.stack]).toEqual(['TypeError', 'bad input', 'TypeError: bad input']);
   });
 
   it('marks an HTTP 5xx answer ERROR and a 4xx one UNSET', async () => {
