@@ -15,6 +15,7 @@ const FUNCTION_TIMEOUT_MS = 15_000;
 
 /** One bare and one traced function per handler kind, started once. */
 export interface OutcomePairs {
+  readonly runtime: RuntimeCombination;
   get(kind: HandlerKind): { readonly bare: LambdaInstance; readonly traced: LambdaInstance };
   shutdown(): Promise<void>;
 }
@@ -37,6 +38,7 @@ export async function startOutcomePairs(runtime: RuntimeCombination, receiver: O
     }),
   );
   return {
+    runtime,
     get: (kind) => {
       const pair = pairs.get(kind);
       if (pair === undefined) throw new Error(`no ${kind} function was started`);
@@ -83,7 +85,7 @@ export async function expectSameOutcomeAndSpan(
 ): Promise<{ bare: InvokeResult; traced: InvokeResult; span: DecodedSpan }> {
   const pair = pairs.get(event.kind);
   const [bare, traced] = await Promise.all([observe(pair.bare, event), observe(pair.traced, event)]);
-  expectSameOutcome(bare, traced);
+  expectSameOutcome(bare, traced, survivalIsRaced(pairs.runtime, event.kind, bare));
   expect(traced.lines.stderr.filter((line) => line.includes('[otel-lambda]'))).toEqual([]);
   await receiver.waitForSpans(() => invocationSpansOf(receiver, traced.result.requestId).length > 0, 5_000).catch(() => undefined);
   const invocation = invocationSpansOf(receiver, traced.result.requestId);
@@ -174,7 +176,36 @@ function survivalOf(fn: LambdaInstance): string {
   return exit === undefined ? 'running' : `exited with ${exit.code ?? exit.signal ?? 'nothing'}`;
 }
 
-function expectSameOutcome(bare: Observed, traced: Observed): void {
+/**
+ * Where the bare runtime's own survival is a race, so that comparing it would compare two draws:
+ * on ric v4 a streaming invocation that fails goes through LifecycleManager.failResponseStream,
+ * which logs "Invoke Error" and calls tryCallFail (error trailers, then the end of the response
+ * request) without awaiting it; the runtime then asks for its next event at once, on another
+ * connection, while the end of its response may still be on its way (on a first invocation the
+ * response's connection may not even be open yet). When the local Lambda reads that /next before
+ * the response has ended, it records a protocol violation and the invocation never finishes, so
+ * the environment ends at the timeout. That models Lambda's RAPID as published in
+ * aws-lambda-runtime-interface-emulator (lambda/core/states.go): /next from a runtime still
+ * running is a no-op that never signals it ready (only ResponseSent -> Ready does), and /next
+ * while a response is being received is refused (403), after which ric v4 throws out of its
+ * loop; the environment ends either way. ric v3 schedules its next request from the end's
+ * callback, so it has no race.
+ * Measured, first invocation of a fresh function, Node 24/ric v4, case 'stream-not-async' with a
+ * Map (property seed -1569998813, path 80), 2 cores shared with other test runs: bare, 31 of 35
+ * runs kept running and 4 ended, each of those with the local Lambda's violation "runtime called
+ * /next before posting a result"; with the layer, 9 of 10 kept running, 1 ended. There, each survival must be one of the
+ * two the race gives (running, or the environment ended), never an exit of the runtime process;
+ * everything else (response, error, log lines, the span) is still compared exactly.
+ */
+function survivalIsRaced(runtime: RuntimeCombination, kind: HandlerKind, bare: Observed): boolean {
+  return runtime.ric === 'v4' && kind === 'streaming' && bare.lines.stdout.some((line) => RIC_V4_STREAM_FAILURE.test(line));
+}
+
+/** ric v4's log line when a streaming invocation fails (structuredConsole.logError, text format). */
+const RIC_V4_STREAM_FAILURE = /\tERROR\tInvoke Error /;
+const RACED_SURVIVALS = ['running', 'environment ended'];
+
+function expectSameOutcome(bare: Observed, traced: Observed, survivalRaced = false): void {
   const view = (observed: Observed): unknown => {
     const { status, streamed, contentType, body, bursts, error } = runtimeView(observed.result);
     // A stream's bytes, not how TCP split them into chunks.
@@ -182,7 +213,12 @@ function expectSameOutcome(bare: Observed, traced: Observed): void {
   };
   expect(view(traced)).toEqual(view(bare));
   expect(traced.lines).toEqual(bare.lines);
-  expect(traced.survival).toBe(bare.survival);
+  if (survivalRaced) {
+    expect(RACED_SURVIVALS).toContain(bare.survival);
+    expect(RACED_SURVIVALS).toContain(traced.survival);
+  } else {
+    expect(traced.survival).toBe(bare.survival);
+  }
 }
 
 /** A string as it comes back from UTF-8 (lone surrogates become U+FFFD). */
