@@ -1,3 +1,5 @@
+import { describeThrown } from './read-thrown.ts';
+
 /**
  * The layer's own log lines: one prefix, one line per event, written to stderr so they
  * never mix into a function's stdout protocol (e.g. OTLP-over-stdout or JSON logs).
@@ -29,8 +31,10 @@ export const log = {
   isDebug: (): boolean => LEVEL_RANK[threshold] >= LEVEL_RANK.debug,
 };
 
-/** Describes any thrown value in one line, without a stack. */
+/**
+ * Describes any thrown value in one line, without a stack and without running any of its code
+ * (a hook's or the function's error may have throwing getters or be a Proxy).
+ */
 export function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
+  return describeThrown(error);
 }

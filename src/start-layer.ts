@@ -23,6 +23,7 @@ import { createInvocationLifecycle } from './invocation/lifecycle.ts';
 import { startLogCorrelation } from './invocation/log-correlation.ts';
 import { payloadCapture } from './invocation/payload-capture.ts';
 import { OpenSpanTracker } from './invocation/open-spans.ts';
+import { interceptNativeRuntimeClient } from './runtime-client/intercept-native-client.ts';
 import { log, setLogLevel } from './log.ts';
 import { routeDiagnostics } from './sdk/route-diagnostics.ts';
 import { buildResource } from './sdk/build-resource.ts';
@@ -69,6 +70,7 @@ export async function startLayer(bootstrapStartedAt: number = performance.now())
   });
   const flush = await chooseFlush(config, flushTarget, waiter, sync);
   flushOnSigterm(flush.strategy, flush.shutdownBudgetMs);
+  const runtimeClient = interceptNativeRuntimeClient({ canHold: !config.lambda.nextEventOverHttp });
   const finalFlush = (): Promise<void> => flush.strategy.shutdown(config.flushTimeoutMs);
   const coldStart = startColdStartTracing(config, { tracer: tracing.tracer, finalFlush, layerStartedAt: bootstrapStartedAt });
   const lifecycle = createInvocationLifecycle({
@@ -82,10 +84,12 @@ export async function startLayer(bootstrapStartedAt: number = performance.now())
     finalFlush,
     hooks,
     recordInvocation: signals.recordInvocation,
+    resultsHeard: runtimeClient.active,
     semconvCompat: config.semconvCompat,
     triggerOptions: { maxFailedItemIds: config.batchItemFailuresMaxIds },
     extensions: [coldStart.extension, payloadCapture(config.payloadCapture)],
   });
+  runtimeClient.observe(lifecycle);
   installCrashGuard(lifecycle);
   const correlateLogs = startLogCorrelation(config);
   installHandlerPatch(location, taskRoot, createHandlerWrapper(lifecycle), {

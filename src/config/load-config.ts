@@ -47,6 +47,12 @@ export interface LambdaEnvironment {
   readonly runtimeApi: string | undefined;
   /** `lambda-managed-instances` runs invocations concurrently in worker threads. */
   readonly managedInstances: boolean;
+  /**
+   * The runtime client asks for its next event over node:http instead of its native client
+   * (aws-lambda-ric's AWS_LAMBDA_NODEJS_USE_ALTERNATIVE_CLIENT_1): a result it posts then cannot
+   * be held for the flush, since nothing would hold that request back behind it.
+   */
+  readonly nextEventOverHttp: boolean;
   /** AWS_LAMBDA_INITIALIZATION_TYPE: `on-demand`, `provisioned-concurrency`, `lambda-managed-instances`. */
   readonly initializationType: string | undefined;
   /** AWS_LAMBDA_LOG_FORMAT: the runtime client writes JSON log records only with `JSON`. */
@@ -201,6 +207,7 @@ export function loadConfig(env: Env): LoadedConfig {
       runtimeApi: readString(env, 'AWS_LAMBDA_RUNTIME_API'),
       runtimeDir: readString(env, 'LAMBDA_RUNTIME_DIR'),
       managedInstances,
+      nextEventOverHttp: env['AWS_LAMBDA_NODEJS_USE_ALTERNATIVE_CLIENT_1'] === 'true',
       initializationType: readString(env, 'AWS_LAMBDA_INITIALIZATION_TYPE'),
       // Read as the runtime clients read it (case-insensitive, anything else is text).
       logFormat: readString(env, 'AWS_LAMBDA_LOG_FORMAT')?.toUpperCase() === 'JSON' ? 'JSON' : 'TEXT',

@@ -1,7 +1,7 @@
 import { ExtensionsApiClient, type ExtensionEvent } from '../extension/extensions-api-client.ts';
 import type { LambdaContextLike } from '../invocation/invocation-attributes.ts';
 import { describeError, log } from '../log.ts';
-import type { CompletionHint, FlushStrategy, Flushable } from './flush-strategy.ts';
+import type { FlushStrategy, Flushable } from './flush-strategy.ts';
 import type { FlushWaiter } from './flush-waiter.ts';
 import type { FlushBudget } from './sync-flush.ts';
 import { flushBudgetMs, remainingTimeOf, withinBudget } from './time-budget.ts';
@@ -9,8 +9,8 @@ import { flushBudgetMs, remainingTimeOf, withinBudget } from './time-budget.ts';
 export const INTERNAL_EXTENSION_NAME = 'otel-lambda-layer';
 
 interface FinishedEntry {
-  readonly promise: Promise<CompletionHint>;
-  readonly resolve: (hint: CompletionHint) => void;
+  readonly promise: Promise<void>;
+  readonly resolve: () => void;
 }
 
 /**
@@ -43,12 +43,12 @@ export class DeferredFlush implements FlushStrategy {
     void this.processEvents();
   }
 
-  async afterInvocation(lambdaContext: LambdaContextLike, hint: CompletionHint = {}): Promise<void> {
+  async afterInvocation(lambdaContext: LambdaContextLike): Promise<void> {
     if (this.loopStopped) {
       await this.waiter.flush(flushBudgetMs(this.budget.flushTimeoutMs, this.budget.deadlineMarginMs, remainingTimeOf(lambdaContext)));
       return;
     }
-    if (lambdaContext.awsRequestId !== undefined) this.entryFor(lambdaContext.awsRequestId).resolve(hint);
+    if (lambdaContext.awsRequestId !== undefined) this.entryFor(lambdaContext.awsRequestId).resolve();
   }
 
   async shutdown(budgetMs: number): Promise<void> {
@@ -71,17 +71,15 @@ export class DeferredFlush implements FlushStrategy {
   private async flushInvocation(event: ExtensionEvent): Promise<void> {
     const deadline = event.deadlineMs ?? Date.now() + this.budget.flushTimeoutMs;
     const margin = this.budget.deadlineMarginMs;
-    let hint: CompletionHint = {};
     if (event.requestId !== undefined) {
       const entry = this.entryFor(event.requestId);
       // Bounded by the deadline: an invocation that never reports back must not hold Lambda.
-      await withinBudget(async () => (hint = await entry.promise), deadline - margin - Date.now());
+      await withinBudget(() => entry.promise, deadline - margin - Date.now());
       this.finished.delete(event.requestId);
     }
-    // The export starts only once the runtime has posted the response: after one macrotask for
-    // results the runtime posts at once, after the event loop ran empty for a Node 22 callback
-    // handler that waits for it (an export in flight would otherwise hold that response back).
-    if (hint.responseAfterEmptyEventLoop === true) await emptyEventLoop(deadline - margin - Date.now());
+    // The invocation ends as the runtime posts its result (after the event loop ran empty, for
+    // a Node 22 callback handler that waits for it); the post goes out within the same turn of
+    // the event loop, so the export starts after it and never holds it back.
     await new Promise((resolve) => setImmediate(resolve));
     await this.waiter.flush(Math.min(this.budget.flushTimeoutMs, deadline - margin - Date.now()));
   }
@@ -89,21 +87,11 @@ export class DeferredFlush implements FlushStrategy {
   private entryFor(requestId: string): FinishedEntry {
     let entry = this.finished.get(requestId);
     if (entry === undefined) {
-      let resolve: (hint: CompletionHint) => void = () => undefined;
-      const promise = new Promise<CompletionHint>((done) => (resolve = done));
+      let resolve: () => void = () => undefined;
+      const promise = new Promise<void>((done) => (resolve = done));
       entry = { promise, resolve };
       this.finished.set(requestId, entry);
     }
     return entry;
-  }
-}
-
-/** Resolves when the event loop next runs empty ('beforeExit'), or after `budgetMs`; leaves no listener behind. */
-async function emptyEventLoop(budgetMs: number): Promise<void> {
-  let onBeforeExit: (() => void) | undefined;
-  try {
-    await withinBudget(() => new Promise<void>((resolve) => process.once('beforeExit', (onBeforeExit = resolve))), budgetMs);
-  } finally {
-    if (onBeforeExit !== undefined) process.removeListener('beforeExit', onBeforeExit);
   }
 }

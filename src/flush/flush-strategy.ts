@@ -1,21 +1,13 @@
 import type { LambdaContextLike } from '../invocation/invocation-attributes.ts';
 
 /** When spans leave the sandbox. Chosen once from config; the handler wrapper never branches on mode. */
-/** How the runtime will deliver this invocation's result. */
-export interface CompletionHint {
-  /**
-   * Node 22's runtime posts a callback handler's result only once the event loop is empty
-   * (unless `callbackWaitsForEmptyEventLoop` is false).
-   */
-  readonly responseAfterEmptyEventLoop?: boolean;
-}
-
 export interface FlushStrategy {
   /**
    * Called once per invocation after its span ended (also for an invocation the layer failed
-   * to trace). Resolves when the runtime may be given the result; never rejects.
+   * to trace): when the runtime posts a buffered result, or a response stream ends. Resolves
+   * when the result may reach Lambda; never rejects.
    */
-  afterInvocation(lambdaContext: LambdaContextLike, hint?: CompletionHint): Promise<void>;
+  afterInvocation(lambdaContext: LambdaContextLike): Promise<void>;
   /** Final export on SHUTDOWN/SIGTERM, within `budgetMs`; never rejects. */
   shutdown(budgetMs: number): Promise<void>;
 }

@@ -26,7 +26,10 @@ export function installCrashGuard(lifecycle: InvocationLifecycle): void {
   observeHandledRejections(lifecycle);
   process.on('uncaughtExceptionMonitor', (error, origin) => {
     lifecycle.recordException(error);
-    if (!willCrash(origin)) return;
+    if (!willCrash(origin)) {
+      holdFailingHandler(lifecycle, error);
+      return;
+    }
     const flushing = lifecycle.abortAll(`uncaught ${origin === 'unhandledRejection' ? 'rejection' : 'exception'}`);
     if (flushing === undefined) return;
     // Handling the exception for the length of the flush keeps the process alive; then the same
@@ -34,14 +37,52 @@ export function installCrashGuard(lifecycle: InvocationLifecycle): void {
     // (the invocations are ended by then, so this guard lets it through).
     const holdCrash = (): void => {
       process.removeListener('uncaughtException', holdCrash);
-      void flushing.then(() =>
-        setImmediate(() => {
-          throw error;
-        }),
-      );
+      void flushing.then(() => setImmediate(() => rethrowUnlocated(error)));
     };
     process.on('uncaughtException', holdCrash);
   });
+}
+
+/**
+ * The exception has a handler (ric v3 has one), but a handler that throws makes Node exit at once
+ * with status 7 (kExceptionInFatalExceptionHandler, TryCatchScope in Node's src/node_errors.cc),
+ * with no 'exit' event, and the invocation's span would be lost: ric v3's handler throws so when
+ * its error logger cannot turn the value into a string (an array holding a Symbol). Node emits
+ * 'uncaughtException' right after this monitor, so the next process.emit is armed, once: if a
+ * handler throws, the failure is held for the flush and then raised again inside a handler, so
+ * Node reports it and exits 7 exactly as it would have. A handler that returns changes nothing.
+ */
+function holdFailingHandler(lifecycle: InvocationLifecycle, error: unknown): void {
+  const own = Object.getOwnPropertyDescriptor(process, 'emit');
+  const emit = process.emit;
+  const disarm = (): void => {
+    if (own !== undefined) Object.defineProperty(process, 'emit', own);
+    else delete (process as { emit?: unknown }).emit;
+  };
+  process.emit = function emitHoldingHandlerFailure(this: NodeJS.Process, event: string | symbol, ...args: unknown[]): boolean {
+    disarm();
+    if (event !== 'uncaughtException' || args[0] !== error) return (emit as (...all: unknown[]) => boolean).call(this, event, ...args);
+    try {
+      return (emit as (...all: unknown[]) => boolean).call(this, event, ...args);
+    } catch (handlerFailure) {
+      const flushing = lifecycle.abortAll('uncaught exception');
+      if (flushing === undefined) throw handlerFailure;
+      void flushing.then(() => setImmediate(() => failInHandler(handlerFailure)));
+      return true;
+    }
+  } as typeof process.emit;
+}
+
+/**
+ * Makes Node report `failure` as thrown by an exception handler, and exit 7: the next uncaught
+ * exception meets only a handler that throws it (no monitor sees that second exception: the
+ * process is ending as it would have, and nobody would have seen one).
+ */
+function failInHandler(failure: unknown): never {
+  process.removeAllListeners('uncaughtExceptionMonitor');
+  process.removeAllListeners('uncaughtException');
+  process.on('uncaughtException', () => rethrowUnlocated(failure));
+  return rethrowUnlocated(failure);
 }
 
 /**
@@ -63,4 +104,17 @@ function observeHandledRejections(lifecycle: InvocationLifecycle): void {
 function willCrash(origin: string): boolean {
   if (process.listenerCount('uncaughtException') > 0) return false;
   return origin !== 'unhandledRejection' || process.listenerCount('unhandledRejection') === 0;
+}
+
+/**
+ * Throws `error` again so that Node crashes with it. Node prints a crash's source line and a
+ * caret under the throw that crashed it; for this throw that would be a line of the layer's
+ * minified bundle, so the one line this throw is on carries Node's marker for "print no source
+ * line" (GetErrorSource in Node's src/node_errors.cc). The original throw's line cannot be
+ * printed any more: Node knows it only while that first throw is being reported.
+ */
+function rethrowUnlocated(error: unknown): never {
+  // A function of its own, so the marker is on the throw's line even in a minified bundle.
+  const rethrow = new Function('error', 'throw error; // node-do-not-add-exception-line') as (value: unknown) => never;
+  return rethrow(error);
 }

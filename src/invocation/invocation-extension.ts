@@ -1,6 +1,13 @@
 import type { Link, Span } from '@opentelemetry/api';
 import { safeCall } from '../hooks/safe-call.ts';
-import type { Outcome } from './lifecycle.ts';
+
+/**
+ * How an invocation ended, as the runtime reported it to Lambda: the response as the caller
+ * receives it (parsed from the runtime's own serialization when read; undefined for a stream),
+ * or an Error carrying the type, message and stack the runtime reported. Never the function's
+ * own values, whose getters or toJSON would run a second time.
+ */
+export type Outcome = { readonly status: 'ok'; readonly result: unknown } | { readonly status: 'error'; readonly error: unknown };
 
 /** What an extension hears about an invocation as it starts. */
 export interface InvocationStart {

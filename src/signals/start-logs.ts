@@ -7,8 +7,8 @@ import { JsonLogsSerializer } from '@opentelemetry/otlp-transformer/build/esm/lo
 import { ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer/build/esm/logs/protobuf/index.js';
 import type { Resource } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, ConsoleLogRecordExporter, LoggerProvider, type LogRecordExporter, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { format } from 'node:util';
 import type { LayerConfig } from '../config/index.ts';
+import { formatWithoutUserCode } from './console-format.ts';
 import { createOtlpTransport } from '../exporters/otlp-transport.ts';
 import { LAYER_SCOPE_NAME, LAYER_VERSION } from '../version.ts';
 
@@ -65,7 +65,7 @@ function captureConsoleInto(logger: Logger): void {
     if (typeof original !== 'function') continue;
     target[method] = function capturedConsoleMethod(this: unknown, ...args: unknown[]): void {
       try {
-        logger.emit({ severityNumber, severityText, body: format(...args), context: context.active() });
+        logger.emit({ severityNumber, severityText, body: formatWithoutUserCode(args), context: context.active() });
       } catch {
         // A telemetry failure must never cost the user their log line.
       }

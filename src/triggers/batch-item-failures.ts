@@ -1,5 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
-import { field, stringField } from './event-fields.ts';
+import { stringField } from './event-fields.ts';
+import { topLevelMember } from './json-member.ts';
 import type { ResultDescription } from './trigger.ts';
 
 /** How many items of the batch the function reported as failed (the whole batch when Lambda retries all of it). */
@@ -20,7 +21,8 @@ export interface BatchItems {
 const NOTHING: ResultDescription = Object.freeze({ attributes: Object.freeze({}), isError: false });
 
 /**
- * What a partial batch response (`{ batchItemFailures: [{ itemIdentifier }] }`) says, by Lambda's
+ * What a partial batch response (`{ batchItemFailures: [{ itemIdentifier }] }`, as the runtime
+ * serialized and posted it: `json`; only that member is parsed) says, by Lambda's
  * rules for SQS (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html),
  * Kinesis and DynamoDB Streams (…/services-kinesis-batchfailurereporting.html,
  * …/services-ddb-batchfailurereporting.html): a missing, null or empty list is a complete success;
@@ -31,8 +33,8 @@ const NOTHING: ResultDescription = Object.freeze({ attributes: Object.freeze({})
  * when the event source mapping has ReportBatchItemFailures; the span records what the function
  * returned either way.
  */
-export function describeBatchItemFailures(result: unknown, batch: BatchItems, maxIds: number): ResultDescription {
-  const failures = field(result, 'batchItemFailures');
+export function describeBatchItemFailures(json: string, batch: BatchItems, maxIds: number): ResultDescription {
+  const failures = parsedMember(json, 'batchItemFailures');
   if (!Array.isArray(failures)) return NOTHING;
   const failed = new Set<string>();
   let known: ReadonlySet<string> | undefined;
@@ -47,6 +49,16 @@ export function describeBatchItemFailures(result: unknown, batch: BatchItems, ma
   // there is its own data.
   const listed = known === undefined ? [] : [...takeFirst(failed, maxIds, known)];
   return describe(failed.size, listed);
+}
+
+function parsedMember(json: string, key: string): unknown {
+  const member = topLevelMember(json, key);
+  if (member === undefined) return undefined;
+  try {
+    return JSON.parse(member) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 function describe(count: number, ids: string[]): ResultDescription {

@@ -34,7 +34,7 @@ export function extractDynamoDbStreamsTrigger(event: unknown, options = DEFAULT_
   return {
     kind: SpanKind.SERVER,
     attributes,
-    describeResult: (result) => describeBatchItemFailures(result, { records, idOf: dynamoDbSequenceNumber, unknownIdFailsBatch: false }, options.maxFailedItemIds),
+    describeResponse: (json) => describeBatchItemFailures(json, { records, idOf: dynamoDbSequenceNumber, unknownIdFailsBatch: false }, options.maxFailedItemIds),
   };
 }
 

@@ -1,6 +1,6 @@
 import { SpanKind, type Attributes } from '@opentelemetry/api';
-import { field } from './event-fields.ts';
 import { firstHeader, forwardedClient, parentFromHeaders, type AllowedHeaders } from './http-headers.ts';
+import { topLevelMember } from './json-member.ts';
 import type { ResultDescription, Trigger } from './trigger.ts';
 
 /** What an HTTP event says about its request; undefined where the event does not say. */
@@ -59,7 +59,7 @@ export function httpTrigger(facts: HttpRequestFacts, headers: AllowedHeaders): T
     kind: SpanKind.SERVER,
     attributes,
     ...(parent !== undefined ? { parent } : {}),
-    describeResult: (result) => describeHttpResult(result, implicit),
+    describeResponse: (json) => describeHttpResponse(json, implicit),
   };
 }
 
@@ -69,17 +69,16 @@ export function routeTemplate(value: string | undefined): string | undefined {
 }
 
 /**
- * `http.response.status_code` from a proxy-integration result (`{ statusCode, … }`); 5xx marks
- * the server span as failed, 4xx does not (the client's error). Without a status code the front
- * door decides: HTTP API payload 2.0 and Function URLs answer 200 for any other JSON value
+ * `http.response.status_code` from a proxy-integration response (`{ "statusCode": …, … }`, as the
+ * runtime serialized it); 5xx marks the server span as failed, 4xx does not (the client's
+ * error). Without a status code the front door decides: HTTP API payload 2.0 and Function URLs
+ * answer 200 for any other JSON value
  * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html),
- * others fail the request themselves, which is left undescribed rather than guessed. Nothing is
- * said of an undefined result: a streaming handler resolves to undefined and sends its status
- * in the stream's prelude, which the result does not show.
+ * others fail the request themselves, which is left undescribed rather than guessed.
  */
-export function describeHttpResult(result: unknown, implicitStatusCode: number | undefined): ResultDescription {
-  const implicit = result === undefined || hasStatusCodeField(result) ? undefined : implicitStatusCode;
-  const status = statusCodeOf(field(result, 'statusCode')) ?? implicit;
+export function describeHttpResponse(json: string, implicitStatusCode: number | undefined): ResultDescription {
+  const statusCode = topLevelMember(json, 'statusCode');
+  const status = statusCode === undefined ? implicitStatusCode : statusCodeOf(statusCode);
   if (status === undefined) return NOTHING_TO_DESCRIBE;
   const attributes: Attributes = { 'http.response.status_code': status };
   const isError = status >= 500;
@@ -89,11 +88,14 @@ export function describeHttpResult(result: unknown, implicitStatusCode: number |
 
 const NOTHING_TO_DESCRIBE: ResultDescription = Object.freeze({ attributes: Object.freeze({}), isError: false });
 
-function hasStatusCodeField(result: unknown): boolean {
-  return field(result, 'statusCode') !== undefined;
-}
-
-function statusCodeOf(value: unknown): number | undefined {
+/** A status code from its JSON text: an integer 100–599, or a string holding one. */
+function statusCodeOf(json: string): number | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
   const status = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   return typeof status === 'number' && Number.isInteger(status) && status >= 100 && status <= 599 ? status : undefined;
 }

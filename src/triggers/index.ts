@@ -49,10 +49,19 @@ export function extractTrigger(
     } catch (error) {
       if (!reportedFailure) {
         reportedFailure = true;
-        log.warn(`the ${extractor.name} trigger extractor failed (${describeError(error)}); the invocation is described as "other".`);
+        log.warn(`the ${nameOf(extractor)} trigger extractor failed (${describeError(error)}); the invocation is described as "other".`);
       }
       return OTHER_TRIGGER;
     }
   }
   return OTHER_TRIGGER;
+}
+
+/** A user-supplied extractor's name, for a log line; its `name` may be anything, even a throwing getter. */
+function nameOf(extractor: TriggerExtractor): string {
+  try {
+    return typeof extractor.name === 'string' ? extractor.name : 'unnamed';
+  } catch {
+    return 'unnamed';
+  }
 }

@@ -32,7 +32,7 @@ export function extractKinesisTrigger(event: unknown, options = DEFAULT_TRIGGER_
     spanName: processSpanName(stream),
     kind: SpanKind.CONSUMER,
     attributes,
-    describeResult: (result) => describeBatchItemFailures(result, { records, idOf: kinesisSequenceNumber, unknownIdFailsBatch: false }, options.maxFailedItemIds),
+    describeResponse: (json) => describeBatchItemFailures(json, { records, idOf: kinesisSequenceNumber, unknownIdFailsBatch: false }, options.maxFailedItemIds),
   };
 }
 

@@ -27,7 +27,7 @@ export function extractSqsTrigger(event: unknown, options = DEFAULT_TRIGGER_OPTI
     kind: SpanKind.CONSUMER,
     attributes,
     links: linksOf(records, sqsMessageLink),
-    describeResult: (result) => describeBatchItemFailures(result, { records, idOf: sqsMessageId, unknownIdFailsBatch: true }, options.maxFailedItemIds),
+    describeResponse: (json) => describeBatchItemFailures(json, { records, idOf: sqsMessageId, unknownIdFailsBatch: true }, options.maxFailedItemIds),
   };
 }
 

@@ -12,8 +12,12 @@ export interface Trigger {
   readonly parent?: Context;
   /** One link per record whose context the event carries (queues, streams). */
   readonly links?: readonly Link[];
-  /** Attributes and error status from the handler's result (e.g. the HTTP response status). */
-  readonly describeResult?: (result: unknown) => ResultDescription;
+  /**
+   * Attributes and error status from the response of a buffered invocation (e.g. the HTTP
+   * status code): `json` is the response exactly as the runtime serialized and posted it, so no
+   * value of the function is read again (its getters and toJSON ran once, in the runtime).
+   */
+  readonly describeResponse?: (json: string) => ResultDescription;
 }
 
 export interface ResultDescription {

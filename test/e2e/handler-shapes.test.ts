@@ -36,14 +36,14 @@ describe.each(RUNTIME_COMBINATIONS)('handler shapes on Node $node with aws-lambd
     await receiver?.close();
   });
 
-  it('answers an async handler identically and traces each invoke as OK', async () => {
+  it('answers an async handler identically and traces each invoke as a success (status UNSET)', async () => {
     const result = await run(fixture('async', 'index.handler'), 'async');
 
     expect(result.bare.map((r) => r.status)).toEqual(['success', 'success', 'success']);
     expectFaithfulAndTraced(result, receiver);
   });
 
-  it('answers a plain function returning a promise identically and traces each invoke as OK', async () => {
+  it('answers a plain function returning a promise identically and traces each invoke as a success (status UNSET)', async () => {
     const result = await run(fixture('plain-promise', 'index.handler'), 'plain-promise');
 
     expect(result.bare.map((r) => r.status)).toEqual(['success', 'success', 'success']);
@@ -51,7 +51,7 @@ describe.each(RUNTIME_COMBINATIONS)('handler shapes on Node $node with aws-lambd
   });
 
   if (callbacksSupported) {
-    it('answers callback(null, value) identically and traces each invoke as OK', async () => {
+    it('answers callback(null, value) identically and traces each invoke as a success (status UNSET)', async () => {
       const result = await run(fixture('callbacks', 'index.success'), 'callback-success');
 
       expect(result.bare.map((r) => r.status)).toEqual(['success', 'success', 'success']);

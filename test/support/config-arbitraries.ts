@@ -128,6 +128,8 @@ export const VARIABLES: Readonly<Record<string, VariableCase>> = {
   // Lambda sets JSON or Text; anything but JSON is read as text, as the runtime client does.
   AWS_LAMBDA_LOG_FORMAT: { good: fc.constantFrom('JSON', 'Text', 'json', 'TEXT') },
   AWS_LAMBDA_INITIALIZATION_TYPE: { good: fc.constantFrom('on-demand', 'provisioned-concurrency', 'snap-start') },
+  // The runtime client's switch to asking for events over node:http; only 'true' turns it on.
+  AWS_LAMBDA_NODEJS_USE_ALTERNATIVE_CLIENT_1: { good: fc.constantFrom('true', 'false', '') },
   LAMBDA_TASK_ROOT: textCase,
   _HANDLER: textCase,
   AWS_LAMBDA_FUNCTION_NAME: textCase,

@@ -22,8 +22,12 @@ export const INVOCATION_ID_ATTRIBUTE = ATTR_FAAS_INVOCATION_ID;
 export function isInvocationSpanOf(span: DecodedSpan, requestId: string): boolean {
   return span.scope.name === LAYER_SCOPE && span.attributes[INVOCATION_ID_ATTRIBUTE] === requestId;
 }
-/** `Status.StatusCode` in opentelemetry-proto trace/v1/trace.proto. */
-export const STATUS_CODE_OK = 1;
+/**
+ * `Status.StatusCode` in opentelemetry-proto trace/v1/trace.proto. A successful invocation's
+ * span is UNSET: instrumentation leaves OK to the application
+ * (https://opentelemetry.io/docs/specs/otel/trace/api/#set-status).
+ */
+export const STATUS_CODE_UNSET = 0;
 export const STATUS_CODE_ERROR = 2;
 /**
  * Chunks that reach the Runtime API closer together than this came from one burst of writes:
@@ -212,7 +216,7 @@ export function exceptionExpectedFrom(error: FunctionError): ExpectedException {
 /** The span's status and exception event describe the invocation's outcome. */
 export function expectSpanDescribesOutcome(span: DecodedSpan, bare: InvokeResult, exception?: ExpectedException): void {
   if (bare.status === 'success') {
-    expect(span.status.code).toBe(STATUS_CODE_OK);
+    expect(span.status.code).toBe(STATUS_CODE_UNSET);
     expect(span.events.filter((event) => event.name === 'exception')).toEqual([]);
     return;
   }

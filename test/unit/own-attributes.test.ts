@@ -17,7 +17,7 @@ import { DROPPED_PHASES_ATTRIBUTE, INITIALIZATION_TYPE_ATTRIBUTE } from '../../s
 import { EVENT_ATTRIBUTE, RESPONSE_ATTRIBUTE } from '../../src/invocation/payload-capture.ts';
 import { extractTrigger } from '../../src/triggers/index.ts';
 import { REPO_ROOT } from '../support/paths.ts';
-import { eventFixtureNames, loadEvent } from './triggers/event-fixtures.ts';
+import { describePosted, eventFixtureNames, loadEvent } from './triggers/event-fixtures.ts';
 
 function emittedKeys(): Set<string> {
   const keys = new Set<string>([
@@ -40,7 +40,7 @@ function emittedKeys(): Set<string> {
     for (const key of Object.keys(trigger.attributes)) keys.add(key);
     for (const link of trigger.links ?? []) for (const key of Object.keys(link.attributes ?? {})) keys.add(key);
     const batchFailure = { batchItemFailures: [{ itemIdentifier: 'x' }] };
-    for (const result of [{ statusCode: 200 }, { statusCode: 503 }, 'text', batchFailure]) for (const key of Object.keys(trigger.describeResult?.(result)?.attributes ?? {})) keys.add(key);
+    for (const result of [{ statusCode: 200 }, { statusCode: 503 }, 'text', batchFailure]) for (const key of Object.keys(describePosted(trigger, result)?.attributes ?? {})) keys.add(key);
   }
   return keys;
 }

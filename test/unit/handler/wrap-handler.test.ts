@@ -1,25 +1,30 @@
 import { ROOT_CONTEXT } from '@opentelemetry/api';
 import { createHandlerWrapper } from '../../../src/handler/wrap-handler.ts';
-import type { ActiveInvocation, InvocationLifecycle, Outcome } from '../../../src/invocation/lifecycle.ts';
+import { Writable } from 'node:stream';
+import type { ActiveInvocation, InvocationLifecycle } from '../../../src/invocation/lifecycle.ts';
+import type { RuntimeResult } from '../../../src/runtime-client/runtime-result.ts';
 
 type AnyHandler = (...args: unknown[]) => unknown;
+
+const STREAMING_SYMBOL = Symbol.for('aws.lambda.runtime.handler.streaming');
 
 /** A lifecycle that records what happened, in order, and can be told to fail to begin. */
 function recordingLifecycle(options: { failToBegin?: boolean } = {}) {
   const journal: string[] = [];
-  const outcomes: Outcome[] = [];
+  const outcomes: RuntimeResult[] = [];
   const lifecycle: InvocationLifecycle = {
     recordException: () => undefined,
     abortAll: () => undefined,
-    begin(): ActiveInvocation | undefined {
+    resultPosted: () => undefined,
+    pendingFlushes: () => [],
+    begin(_event, context): ActiveInvocation | undefined {
       if (options.failToBegin === true) return undefined;
-      journal.push('begin');
+      journal.push(`begin:${String((context as { awsRequestId?: string } | undefined)?.awsRequestId)}`);
       return {
         otelContext: ROOT_CONTEXT,
-        finish(outcome) {
-          outcomes.push(outcome);
-          journal.push(`finish:${outcome.status}`);
-          return Promise.resolve();
+        streamEnded(result) {
+          outcomes.push(result);
+          journal.push(`stream ended:${result.kind}`);
         },
       };
     },
@@ -29,17 +34,32 @@ function recordingLifecycle(options: { failToBegin?: boolean } = {}) {
 
 const lambdaContext = (): Record<string, unknown> => ({ awsRequestId: 'r-1', getRemainingTimeInMillis: () => 3000 });
 
+/** A Proxy that records every trap the wrapper (or anyone) runs on it. */
+function watchedValue(traps: string[]): object {
+  const handler: ProxyHandler<object> = {};
+  for (const trap of ['get', 'has', 'ownKeys', 'getOwnPropertyDescriptor', 'getPrototypeOf', 'set', 'defineProperty', 'apply'] as const) {
+    (handler as Record<string, unknown>)[trap] = (...args: unknown[]) => {
+      traps.push(trap);
+      return (Reflect[trap] as (...a: unknown[]) => unknown)(...args);
+    };
+  }
+  return new Proxy({}, handler);
+}
+
+function streaming<T extends Function>(handler: T): T {
+  return Object.assign(handler, { [STREAMING_SYMBOL]: 'response' });
+}
+
 describe('createHandlerWrapper', () => {
   it('keeps the length, name and streaming symbols the runtime inspects', () => {
-    const streamingSymbol = Symbol.for('aws.lambda.runtime.handler.streaming');
     async function myHandler(_event: unknown, _stream: unknown, _context: unknown): Promise<void> {}
-    Object.assign(myHandler, { [streamingSymbol]: 'response' });
+    streaming(myHandler);
 
     const wrapped = createHandlerWrapper(recordingLifecycle().lifecycle)(myHandler) as unknown as Record<symbol, unknown> & Function;
 
     expect(wrapped.length).toBe(3);
     expect(wrapped.name).toBe('myHandler');
-    expect(wrapped[streamingSymbol]).toBe('response');
+    expect(wrapped[STREAMING_SYMBOL]).toBe('response');
   });
 
   it('is idempotent', () => {
@@ -49,79 +69,123 @@ describe('createHandlerWrapper', () => {
     expect(wrap(wrap(handler))).toBe(wrap(handler));
   });
 
-  it('returns the async result only after the invocation finished', async () => {
-    const { lifecycle, journal } = recordingLifecycle();
-    const wrapped = createHandlerWrapper(lifecycle)(async () => {
-      journal.push('handler');
-      return { ok: true };
-    }) as AnyHandler;
+  describe('for a buffered handler', () => {
+    it('returns the very value the handler returned, without reading anything of it', () => {
+      // Prepare
+      const { lifecycle, journal } = recordingLifecycle();
+      const traps: string[] = [];
+      const value = watchedValue(traps);
+      const wrapped = createHandlerWrapper(lifecycle)(() => value) as AnyHandler;
 
-    const result = await wrapped({}, lambdaContext());
-    journal.push('returned');
+      // Act
+      const returned = wrapped({}, lambdaContext());
 
-    expect(result).toEqual({ ok: true });
-    expect(journal).toEqual(['begin', 'handler', 'finish:ok', 'returned']);
-  });
-
-  it('rejects with the very same error after finishing', async () => {
-    const { lifecycle, outcomes } = recordingLifecycle();
-    const failure = new TypeError('bad input');
-    const wrapped = createHandlerWrapper(lifecycle)(async () => {
-      throw failure;
-    }) as AnyHandler;
-
-    await expect(wrapped({}, lambdaContext())).rejects.toBe(failure);
-    expect(outcomes).toEqual([{ status: 'error', error: failure }]);
-  });
-
-  it('turns a synchronous throw into a rejection of the same value, after finishing', async () => {
-    const { lifecycle, journal } = recordingLifecycle();
-    const wrapped = createHandlerWrapper(lifecycle)(() => {
-      throw 'plain string';
-    }) as AnyHandler;
-
-    await expect(wrapped({}, lambdaContext())).rejects.toBe('plain string');
-    expect(journal).toEqual(['begin', 'finish:error']);
-  });
-
-  it('calls the runtime callback with the same arguments after finishing', async () => {
-    const { lifecycle, journal } = recordingLifecycle();
-    const wrapped = createHandlerWrapper(lifecycle)((_event: unknown, _context: unknown, callback: (e: unknown, r: unknown) => void) => {
-      callback(null, 'done');
-    }) as AnyHandler;
-
-    const callbackArgs = await new Promise<unknown[]>((resolve) => {
-      const returned = wrapped({}, lambdaContext(), (...args: unknown[]) => resolve(args));
-      expect(returned).toBeUndefined();
+      // Assess
+      expect(returned).toBe(value);
+      expect(traps).toEqual([]);
+      expect(journal).toEqual(['begin:r-1']);
     });
 
-    expect(callbackArgs).toEqual([null, 'done']);
-    expect(journal).toEqual(['begin', 'finish:ok']);
-  });
+    it('returns the handler’s own promise, so the runtime settles it exactly as without the layer', async () => {
+      const { lifecycle } = recordingLifecycle();
+      const promise = Promise.reject(new TypeError('bad input'));
+      const wrapped = createHandlerWrapper(lifecycle)(() => promise) as AnyHandler;
 
-  it('intercepts context.fail so the span records the error before the runtime hears of it', async () => {
-    const { lifecycle, outcomes } = recordingLifecycle();
-    const context = lambdaContext();
-    const failed = new Promise<unknown>((resolve) => {
-      context['fail'] = resolve;
+      const returned = wrapped({}, lambdaContext());
+
+      expect(returned).toBe(promise);
+      await expect(returned).rejects.toThrow('bad input');
     });
-    const wrapped = createHandlerWrapper(lifecycle)((_event: unknown, ctx: { fail(error: unknown): void }) => {
-      ctx.fail('nope');
-    }) as AnyHandler;
 
-    wrapped({}, context);
+    it('throws the very value the handler threw, synchronously', () => {
+      const { lifecycle } = recordingLifecycle();
+      const thrown = Symbol('thrown');
+      const wrapped = createHandlerWrapper(lifecycle)(() => {
+        throw thrown;
+      }) as AnyHandler;
 
-    await expect(failed).resolves.toBe('nope');
-    expect(outcomes).toEqual([{ status: 'error', error: 'nope' }]);
+      let caught: unknown;
+      try {
+        wrapped({}, lambdaContext());
+      } catch (error) {
+        caught = error;
+      }
+
+      expect(caught).toBe(thrown);
+    });
+
+    it('hands the handler the runtime’s own callback and context, completions included', () => {
+      // Prepare
+      const { lifecycle } = recordingLifecycle();
+      const context = { ...lambdaContext(), succeed: () => undefined, fail: () => undefined, done: () => undefined };
+      const completions = { succeed: context.succeed, fail: context.fail, done: context.done };
+      const callback = (): void => undefined;
+      let seen: unknown[] = [];
+      const wrapped = createHandlerWrapper(lifecycle)((...args: unknown[]) => {
+        seen = args;
+      }) as AnyHandler;
+
+      // Act
+      wrapped('event', context, callback);
+
+      // Assess
+      expect(seen[0]).toBe('event');
+      expect(seen[1]).toBe(context);
+      expect(seen[2]).toBe(callback);
+      expect({ succeed: context.succeed, fail: context.fail, done: context.done }).toEqual(completions);
+    });
+
+    it('runs the handler untouched when tracing the invocation failed', async () => {
+      const { lifecycle } = recordingLifecycle({ failToBegin: true });
+      const handler = jest.fn(async () => 'plain');
+
+      const result = await (createHandlerWrapper(lifecycle)(handler) as AnyHandler)('event', 'context');
+
+      expect(result).toBe('plain');
+      expect(handler).toHaveBeenCalledWith('event', 'context');
+    });
   });
 
-  it('runs the handler untouched when tracing the invocation failed', async () => {
-    const { lifecycle } = recordingLifecycle({ failToBegin: true });
-    const handler = jest.fn(async () => 'plain');
+  describe('for a streaming handler', () => {
+    /** The runtime's response stream: an object of bound methods (see aws-lambda-ric's ResponseStream). */
+    function responseStream(): { facade: Record<string, unknown>; inner: Writable } {
+      const inner = new Writable({ write: (_chunk, _encoding, done) => done() });
+      return { facade: { once: inner.once.bind(inner), end: inner.end.bind(inner), write: inner.write.bind(inner) }, inner };
+    }
 
-    const result = await (createHandlerWrapper(lifecycle)(handler) as AnyHandler)('event', 'context');
+    it('takes the context from the third argument and returns what the handler returned, untouched', () => {
+      // Prepare
+      const { lifecycle, journal } = recordingLifecycle();
+      const traps: string[] = [];
+      const value = watchedValue(traps);
+      const wrapped = createHandlerWrapper(lifecycle)(streaming(() => value)) as AnyHandler;
 
-    expect(result).toBe('plain');
-    expect(handler).toHaveBeenCalledWith('event', 'context');
+      // Act
+      const returned = wrapped({}, responseStream().facade, lambdaContext());
+
+      // Assess
+      expect(returned).toBe(value);
+      expect(traps).toEqual([]);
+      expect(journal).toEqual(['begin:r-1']);
+    });
+
+    it('ends the invocation when the response stream has been sent, not when the handler returns', async () => {
+      // Prepare
+      const { lifecycle, journal, outcomes } = recordingLifecycle();
+      const stream = responseStream();
+      const wrapped = createHandlerWrapper(lifecycle)(
+        streaming(async () => {
+          journal.push('handler returned');
+        }),
+      ) as AnyHandler;
+
+      // Act
+      await wrapped({}, stream.facade, lambdaContext());
+      await new Promise<void>((resolve) => stream.inner.end('last', resolve));
+
+      // Assess
+      expect(journal).toEqual(['begin:r-1', 'handler returned', 'stream ended:streamed']);
+      expect(outcomes).toEqual([{ kind: 'streamed' }]);
+    });
   });
 });

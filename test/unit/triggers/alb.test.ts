@@ -2,7 +2,7 @@ import { SpanKind } from '@opentelemetry/api';
 import { ALB_EXTRACTOR } from '../../../src/triggers/alb.ts';
 import { API_GATEWAY_REST_EXTRACTOR } from '../../../src/triggers/api-gateway-rest.ts';
 import { extractTrigger } from '../../../src/triggers/index.ts';
-import { loadEvent, spanContextOf, traceparentIds } from './event-fixtures.ts';
+import { loadEvent, spanContextOf, traceparentIds, describePosted } from './event-fixtures.ts';
 
 describe('the Application Load Balancer trigger', () => {
   it('describes a request with single-value headers', () => {
@@ -73,7 +73,7 @@ describe('the Application Load Balancer trigger', () => {
     const trigger = extractTrigger(loadEvent('alb'));
 
     // Act
-    const described = [{ statusCode: 502, statusDescription: '502 Bad Gateway' }, { body: 'x' }].map((result) => trigger.describeResult!(result));
+    const described = [{ statusCode: 502, statusDescription: '502 Bad Gateway' }, { body: 'x' }].map((result) => describePosted(trigger, result));
 
     // Assess
     expect(described).toEqual([

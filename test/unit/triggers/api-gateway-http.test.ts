@@ -2,7 +2,7 @@ import { SpanKind } from '@opentelemetry/api';
 import { API_GATEWAY_HTTP_EXTRACTOR } from '../../../src/triggers/api-gateway-http.ts';
 import { FUNCTION_URL_EXTRACTOR } from '../../../src/triggers/function-url.ts';
 import { extractTrigger } from '../../../src/triggers/index.ts';
-import { loadEvent, spanContextOf, traceparentIds } from './event-fixtures.ts';
+import { loadEvent, spanContextOf, traceparentIds, describePosted } from './event-fixtures.ts';
 
 describe('the API Gateway HTTP API trigger (payload 2.0)', () => {
   it('describes a request by the HTTP server conventions, route from the route key', () => {
@@ -75,7 +75,7 @@ describe('the API Gateway HTTP API trigger (payload 2.0)', () => {
     const trigger = extractTrigger(loadEvent('api-gateway-http'));
 
     // Act
-    const described = [{ orderId: 42 }, 'plain text', null, { statusCode: 500, body: 'boom' }, { statusCode: 429 }].map((result) => trigger.describeResult!(result));
+    const described = [{ orderId: 42 }, 'plain text', null, { statusCode: 500, body: 'boom' }, { statusCode: 429 }].map((result) => describePosted(trigger, result));
 
     // Assess
     expect(described).toEqual([
@@ -87,15 +87,28 @@ describe('the API Gateway HTTP API trigger (payload 2.0)', () => {
     ]);
   });
 
-  it('says nothing of an undefined result: a streaming response sends its status in the stream', () => {
+  it('reads the status code from the posted JSON wherever it stands at the top level, and only there', () => {
     // Prepare
-    const trigger = extractTrigger(loadEvent('function-url'));
+    const trigger = extractTrigger(loadEvent('api-gateway-rest'));
+    const bodies = [
+      '{"headers":{"statusCode":200,"x":"}{\\""},"body":"{\\"statusCode\\":201}","statusCode":503}',
+      '{"body":"a","nested":{"statusCode":500}}',
+      ' { "statusCode" : "404" } ',
+      '{"statusCode":',
+      'not json',
+    ];
 
     // Act
-    const described = trigger.describeResult!(undefined);
+    const described = bodies.map((body) => trigger.describeResponse!(body));
 
     // Assess
-    expect(described).toEqual({ attributes: {}, isError: false });
+    expect(described).toEqual([
+      { attributes: { 'http.response.status_code': 503, 'error.type': '503' }, isError: true },
+      { attributes: {}, isError: false },
+      { attributes: { 'http.response.status_code': 404 }, isError: false },
+      { attributes: {}, isError: false },
+      { attributes: {}, isError: false },
+    ]);
   });
 
   it('describes what it can of an event without headers or request context details', () => {
@@ -133,6 +146,6 @@ describe('the Lambda Function URL trigger', () => {
       'client.address': '203.0.113.5',
       'network.protocol.version': '1.1',
     });
-    expect(trigger.describeResult!({ body: 'hi' })).toEqual({ attributes: { 'http.response.status_code': 200 }, isError: false });
+    expect(describePosted(trigger, { body: 'hi' })).toEqual({ attributes: { 'http.response.status_code': 200 }, isError: false });
   });
 });

@@ -1,7 +1,7 @@
 import { SpanKind, propagation, trace } from '@opentelemetry/api';
 import { API_GATEWAY_REST_EXTRACTOR } from '../../../src/triggers/api-gateway-rest.ts';
 import { extractTrigger } from '../../../src/triggers/index.ts';
-import { loadEvent, spanContextOf, traceparentIds, xrayIds } from './event-fixtures.ts';
+import { loadEvent, spanContextOf, traceparentIds, xrayIds, describePosted } from './event-fixtures.ts';
 
 describe('the API Gateway REST API trigger', () => {
   it('describes a proxy request by the HTTP server conventions', () => {
@@ -140,7 +140,7 @@ describe('the API Gateway REST API trigger', () => {
     const trigger = extractTrigger(loadEvent('api-gateway-rest'));
 
     // Act
-    const described = [{ statusCode: 200, body: '' }, { statusCode: 404 }, { statusCode: 503 }, { statusCode: '201' }].map((result) => trigger.describeResult!(result));
+    const described = [{ statusCode: 200, body: '' }, { statusCode: 404 }, { statusCode: 503 }, { statusCode: '201' }].map((result) => describePosted(trigger, result));
 
     // Assess
     expect(described).toEqual([
@@ -156,7 +156,7 @@ describe('the API Gateway REST API trigger', () => {
     const trigger = extractTrigger(loadEvent('api-gateway-rest'));
 
     // Act
-    const described = [undefined, 'ok', { body: 'x' }, { statusCode: 'abc' }, { statusCode: 1000 }].map((result) => trigger.describeResult!(result));
+    const described = [undefined, 'ok', { body: 'x' }, { statusCode: 'abc' }, { statusCode: 1000 }].map((result) => describePosted(trigger, result));
 
     // Assess
     described.forEach((description) => expect(description).toEqual({ attributes: {}, isError: false }));

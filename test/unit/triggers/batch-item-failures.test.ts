@@ -1,14 +1,14 @@
 import fc from 'fast-check';
 import { BATCH_ITEM_FAILURES_COUNT, BATCH_ITEM_FAILURES_IDS } from '../../../src/triggers/batch-item-failures.ts';
 import { extractTrigger, type ResultDescription } from '../../../src/triggers/index.ts';
-import { loadEvent } from './event-fixtures.ts';
+import { describePosted, loadEvent } from './event-fixtures.ts';
 
 type SqsRecord = { messageId: string };
 type KinesisRecord = { kinesis: { sequenceNumber: string } };
 type DynamoDbRecord = { dynamodb: { SequenceNumber: string } };
 
 function describeResult(event: unknown, result: unknown, maxFailedItemIds = 50): ResultDescription | undefined {
-  return extractTrigger(event, undefined, { maxFailedItemIds }).describeResult?.(result);
+  return describePosted(extractTrigger(event, undefined, { maxFailedItemIds }), result);
 }
 
 function failures(...ids: unknown[]): { batchItemFailures: unknown[] } {

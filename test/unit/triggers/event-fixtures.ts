@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { trace, type Context, type Link } from '@opentelemetry/api';
+import type { ResultDescription, Trigger } from '../../../src/triggers/index.ts';
 
 export const EVENT_FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'events');
 
@@ -44,4 +45,9 @@ export function xrayIds(header: string): { traceId: string; spanId: string; trac
 export function traceparentIds(traceparent: string): { traceId: string; spanId: string; traceFlags: number } {
   const [, traceId, spanId, flags] = traceparent.split('-');
   return { traceId: traceId!, spanId: spanId!, traceFlags: Number.parseInt(flags!, 16) };
+}
+
+/** What the trigger says of `result` once the runtime has serialized and posted it (aws-lambda-ric: `JSON.stringify(result ?? null)`). */
+export function describePosted(trigger: Trigger, result: unknown): ResultDescription | undefined {
+  return trigger.describeResponse?.(JSON.stringify(result === undefined ? null : result));
 }

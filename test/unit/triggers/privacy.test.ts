@@ -1,6 +1,6 @@
 import type { AttributeValue, Attributes } from '@opentelemetry/api';
 import { extractTrigger, type Trigger } from '../../../src/triggers/index.ts';
-import { loadEvent } from './event-fixtures.ts';
+import { loadEvent, describePosted } from './event-fixtures.ts';
 
 /** Values that must never reach telemetry: credentials, cookies, bodies, query strings. */
 const SECRETS = [
@@ -44,7 +44,7 @@ function telemetryStrings(trigger: Trigger, result: unknown): string[] {
   };
   add(trigger.attributes);
   for (const link of trigger.links ?? []) add(link.attributes);
-  add(trigger.describeResult?.(result).attributes);
+  add(describePosted(trigger, result)?.attributes);
   return strings;
 }
 

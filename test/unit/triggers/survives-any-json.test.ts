@@ -1,7 +1,7 @@
 import { SpanKind, isSpanContextValid, type AttributeValue, type Attributes } from '@opentelemetry/api';
 import { TRIGGER_EXTRACTORS, extractTrigger, type Trigger } from '../../../src/triggers/index.ts';
 import { MAX_LINKS } from '../../../src/triggers/message-links.ts';
-import { eventFixtureNames, loadEvent } from './event-fixtures.ts';
+import { eventFixtureNames, loadEvent, describePosted } from './event-fixtures.ts';
 import { jsonGenerator, mutate, seededRandom } from './random-json.ts';
 
 const SEED = 20_240_310;
@@ -33,7 +33,7 @@ function problemsOf(trigger: Trigger, result: unknown): string[] {
     if (!isSpanContextValid(link.context)) problems.push('invalid link context');
     checkAttributes('link attribute', link.attributes);
   }
-  const described = trigger.describeResult?.(result);
+  const described = describePosted(trigger, result);
   if (described !== undefined) {
     checkAttributes('result attribute', described.attributes);
     if (typeof described.isError !== 'boolean') problems.push('isError');
