@@ -270,7 +270,8 @@ describe('the lean tracer, compared with the SDK tracer for the same operations'
       const start = { event, lambdaContext: {}, coldStart: true };
       if (!ownTrace) emitInitSpan(tracer, initData(trace.setSpan(root, invocation)));
       capture.started?.(invocation, start);
-      const batch = describeBatchItemFailures(result, { records, idOf: (record) => (record as { messageId: string }).messageId, unknownIdFailsBatch: true }, 50);
+      // The runtime posts the result as JSON; the layer reads the failures from what it posted.
+      const batch = describeBatchItemFailures(JSON.stringify(result), { records, idOf: (record) => (record as { messageId: string }).messageId, unknownIdFailsBatch: true }, 50);
       invocation.setAttributes(batch.attributes);
       capture.ending?.(invocation, { status: 'ok', result }, start);
       invocation.end(origin + 230.5);
