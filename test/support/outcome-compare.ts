@@ -34,6 +34,12 @@ export async function startOutcomePairs(runtime: RuntimeCombination, receiver: O
         timeoutMs: FUNCTION_TIMEOUT_MS,
       };
       const [bare, traced] = await Promise.all([startFunction(spec), startWithLayer(spec)]);
+      // What the runtime writes at init (ric 3's "Executing '…' in function directory" line)
+      // belongs to no case. The environment starts the runtime at once and its init may still
+      // run when the first case is invoked (the layer's init takes longer, so its line fell into
+      // that case): wait for both inits, then for their output to be read.
+      await Promise.all([bare.environment()?.init, traced.environment()?.init]);
+      await outputRead();
       pairs.set(kind, { bare, traced });
     }),
   );
@@ -157,14 +163,21 @@ function withoutCrashSourceLine(lines: readonly string[]): string[] {
   return kept;
 }
 
+/**
+ * Waits until output the runtime wrote before its last request to the local Lambda has been
+ * read: the write reached the pipe first, but this process may read the request's socket and
+ * the pipe in either order within one turn of its event loop.
+ */
+async function outputRead(): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  await new Promise((resolve) => setImmediate(resolve));
+}
+
 /** Invokes and collects the case's lines: all the instance wrote from this invoke on. */
 async function observe(fn: LambdaInstance, event: unknown): Promise<Observed> {
   const from = fn.logs.length;
   const result = await fn.invoke(event);
-  // Lines written just before the result was posted may be read in the same turn of this
-  // process's event loop as the post itself, after the invoke resolved.
-  await new Promise((resolve) => setImmediate(resolve));
-  await new Promise((resolve) => setImmediate(resolve));
+  await outputRead();
   return { result, lines: linesOf(fn.logs.slice(from)), survival: survivalOf(fn) };
 }
 
