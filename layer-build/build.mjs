@@ -22,6 +22,20 @@ const ZIP_BUDGET_BYTES = 350 * 1024;
 // dependencies still call require() for Node built-ins, which this banner provides.
 const REQUIRE_BANNER = "import { createRequire as __otelCreateRequire } from 'node:module'; const require = __otelCreateRequire(import.meta.url);";
 
+/** What every file of the layer is built as: one minified ES module bundle for Node.js 22 and later. */
+const NODE_ESM_BUNDLE = {
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  // nodejs22.x is the oldest Lambda runtime still supported.
+  target: 'node22',
+  // LAYER_NO_MINIFY=1 keeps names readable in CPU and heap profiles; what ships is minified.
+  minify: process.env.LAYER_NO_MINIFY !== '1',
+  sourcemap: 'external',
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+
 export async function buildLayer({ quiet = false } = {}) {
   rmSync(DIST, { recursive: true, force: true });
   mkdirSync(join(LAYER_DIR, 'otel-lambda'), { recursive: true });
@@ -38,25 +52,16 @@ export async function buildLayer({ quiet = false } = {}) {
     plugins: [instrumentationEntryPlugin(catalogue), singleOpenTelemetryCopyPlugin(), layerApiGlobalPlugin(), builtinsThroughRequirePlugin(), inlineSemanticConventionsPlugin()],
     outdir: join(LAYER_DIR, 'otel-lambda'),
     outExtension: { '.js': '.mjs' },
-    bundle: true,
+    ...NODE_ESM_BUNDLE,
     splitting: true,
-    format: 'esm',
-    platform: 'node',
     // The OpenTelemetry packages ship ES module builds marked side-effect free: preferring them
     // lets esbuild drop what is not used (most of semantic-conventions' thousands of constants),
     // which CommonJS builds do not allow.
     mainFields: ['module', 'main'],
-    // nodejs22.x is the oldest Lambda runtime still supported.
-    target: 'node22',
-    // LAYER_NO_MINIFY=1 keeps names readable in CPU and heap profiles; what ships is minified.
-    minify: process.env.LAYER_NO_MINIFY !== '1',
     treeShaking: true,
-    sourcemap: 'external',
-    legalComments: 'none',
     banner: { js: REQUIRE_BANNER },
     // src/version.ts: the instrumentation scope's version and the exports' User-Agent.
     define: { __OTEL_LAMBDA_LAYER_VERSION__: JSON.stringify(await layerVersion()) },
-    logLevel: 'warning',
     metafile: true,
   });
   const bootstrap = await buildBootstrap();
@@ -100,14 +105,7 @@ async function buildBootstrap() {
     }],
     outdir: join(LAYER_DIR, 'otel-lambda'),
     outExtension: { '.js': '.mjs' },
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node22',
-    minify: process.env.LAYER_NO_MINIFY !== '1',
-    sourcemap: 'external',
-    legalComments: 'none',
-    logLevel: 'warning',
+    ...NODE_ESM_BUNDLE,
     metafile: true,
   });
   const imports = Object.values(result.metafile.outputs).flatMap((output) => output.imports ?? []);
@@ -127,14 +125,7 @@ async function buildAwsRecogniser() {
   await build({
     entryPoints: [join(ROOT, 'src/aws-requests/recogniser.ts')],
     outfile: join(LAYER_DIR, 'otel-lambda', 'aws-requests', 'recogniser.mjs'),
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node22',
-    minify: process.env.LAYER_NO_MINIFY !== '1',
-    sourcemap: 'external',
-    legalComments: 'none',
-    logLevel: 'warning',
+    ...NODE_ESM_BUNDLE,
   });
 }
 
