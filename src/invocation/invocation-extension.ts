@@ -33,15 +33,21 @@ export interface InvocationExtension {
   ending?(span: Span, outcome: Outcome, start: InvocationStart): void;
 }
 
-/** The extensions' links, after the trigger's. */
-export function extensionLinks(extensions: readonly InvocationExtension[], start: InvocationStart): Link[] {
-  const links: Link[] = [];
+// Tracers copy the links they are given, so one empty list serves every invocation without any.
+const NO_LINKS: Link[] = [];
+
+/**
+ * The trigger's links, then the extensions'. Most invocations have none: they get one shared
+ * empty list rather than two new arrays each.
+ */
+export function extensionLinks(extensions: readonly InvocationExtension[], start: InvocationStart, triggerLinks: readonly Link[] = NO_LINKS): Link[] {
+  let links: Link[] | undefined;
   for (const extension of extensions) {
     if (extension.links === undefined) continue;
     const added = safeCall(extension.name, () => extension.links?.(start));
-    if (added !== undefined) links.push(...added);
+    if (added !== undefined && added.length > 0) (links ??= [...triggerLinks]).push(...added);
   }
-  return links;
+  return links ?? (triggerLinks.length === 0 ? NO_LINKS : [...triggerLinks]);
 }
 
 export function notifyStarted(extensions: readonly InvocationExtension[], span: Span, start: InvocationStart): void {

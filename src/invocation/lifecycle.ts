@@ -110,6 +110,10 @@ export function createInvocationLifecycle(deps: LifecycleDependencies): Invocati
   const extractors: readonly TriggerExtractor[] = [...(deps.hooks.triggerExtractors ?? []), ...TRIGGER_EXTRACTORS];
   const { requestHook, responseHook } = deps.hooks;
   const extensions = deps.extensions ?? [];
+  // The outcome is built for those who read it only: by default no extension and no hook does,
+  // and an error's outcome would cost a second parse of the runtime's error document and an
+  // Error object (with its stack captured) on every failed invocation.
+  const outcomeHeard = responseHook !== undefined || extensions.some((extension) => extension.ending !== undefined);
 
   function track(span: Span, context: LambdaContextLike, report: (failed: boolean, timedOut?: boolean) => void): RunningInvocation {
     let ended: Promise<void> | undefined;
@@ -168,7 +172,7 @@ export function createInvocationLifecycle(deps: LifecycleDependencies): Invocati
         const start: InvocationStart = { event, lambdaContext, coldStart };
         const span = deps.tracer.startSpan(
           trigger.spanName ?? context.functionName ?? deps.functionName ?? 'lambda-invocation',
-          { kind: trigger.kind, attributes: withCompatNames({ ...invocationAttributes(context, coldStart), ...trigger.attributes }, deps.semconvCompat), links: [...(trigger.links ?? []), ...extensionLinks(extensions, start)] },
+          { kind: trigger.kind, attributes: withCompatNames({ ...invocationAttributes(context, coldStart), ...trigger.attributes }, deps.semconvCompat), links: extensionLinks(extensions, start, trigger.links) },
           parent,
         );
         const isColdStart = coldStart;
@@ -186,10 +190,13 @@ export function createInvocationLifecycle(deps: LifecycleDependencies): Invocati
         };
         const invocation = track(span, context, report);
         invocation.closeWith = (result) => {
-          const outcome = outcomeOf(result);
-          notifyEnding(extensions, span, outcome, start);
-          if (responseHook !== undefined) safeCall('responseHook', () => responseHook(span, responseHookInfo(event, lambdaContext, outcome)));
-          report(endWithResult(invocation, result, trigger));
+          const reported = result.kind === 'error' ? reportedError(result.body) : undefined;
+          if (outcomeHeard) {
+            const outcome = outcomeOf(result, reported);
+            notifyEnding(extensions, span, outcome, start);
+            if (responseHook !== undefined) safeCall('responseHook', () => responseHook(span, responseHookInfo(event, lambdaContext, outcome)));
+          }
+          report(result.kind === 'error' ? endWithException(invocation, reported ?? reportedError(result.body)) : endWithResult(invocation, result, trigger));
         };
         return {
           otelContext: trace.setSpan(parent, span),
@@ -252,15 +259,14 @@ function scheduleTimeoutGuard(context: LambdaContextLike, marginMs: number, onTi
 }
 
 /**
- * Ends the span with the runtime's verdict; returns whether the invocation failed. Success
+ * Ends the span with a response the runtime sent; returns whether the invocation failed. Success
  * leaves the status UNSET, as the semantic conventions ask of a server span
- * (https://opentelemetry.io/docs/specs/otel/trace/api/#set-status); an error the runtime
- * reported, or an HTTP trigger's 5xx answer, is ERROR. Only the runtime's own serialization is
- * read, never the function's values.
+ * (https://opentelemetry.io/docs/specs/otel/trace/api/#set-status); an HTTP trigger's 5xx answer
+ * is ERROR (an error the runtime reported: endWithException). Only the runtime's own
+ * serialization is read, never the function's values.
  */
-function endWithResult(invocation: RunningInvocation, result: RuntimeResult, trigger: Trigger): boolean {
+function endWithResult(invocation: RunningInvocation, result: Exclude<RuntimeResult, { kind: 'error' }>, trigger: Trigger): boolean {
   const { span } = invocation;
-  if (result.kind === 'error') return endWithException(invocation, reportedError(result.body));
   // A stream's status code, if any, is in its prelude, which the layer does not read.
   const described = result.kind === 'response' ? describeResponseSafely(trigger, result.body) : undefined;
   if (described !== undefined) span.setAttributes(described.attributes);
@@ -318,8 +324,8 @@ function errorOf(facts: ReportedError): Error {
  * response as the caller receives it, parsed from what the runtime posted only when first read
  * (a streamed response is not read: undefined).
  */
-function outcomeOf(result: RuntimeResult): Outcome {
-  if (result.kind === 'error') return { status: 'error', error: errorOf(reportedError(result.body)) };
+function outcomeOf(result: RuntimeResult, reported: ReportedError | undefined): Outcome {
+  if (reported !== undefined) return { status: 'error', error: errorOf(reported) };
   if (result.kind === 'streamed') return { status: 'ok', result: undefined };
   const { body } = result;
   let parsed: { value: unknown } | undefined;

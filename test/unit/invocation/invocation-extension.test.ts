@@ -41,4 +41,23 @@ describe('invocation extensions', () => {
     expect(calls).toEqual(['started true true', 'ending ok']);
     expect(warnings).toEqual([expect.stringContaining('failing extension threw (Error: links failed)')]);
   });
+
+  it('puts the trigger’s links first, then the extensions’, and leaves the trigger’s list unchanged', () => {
+    // Prepare
+    const triggerLink: Link = { context: SPAN.spanContext(), attributes: { from: 'trigger' } };
+    const triggerLinks = [triggerLink];
+    const adding: InvocationExtension = { name: 'adding', links: () => [LINK] };
+    const silent: InvocationExtension = { name: 'silent', links: () => [] };
+
+    // Act
+    const both = extensionLinks([silent, adding], START, triggerLinks);
+    const triggerOnly = extensionLinks([silent], START, triggerLinks);
+    const none = extensionLinks([silent], START);
+
+    // Assess
+    expect(both).toEqual([triggerLink, LINK]);
+    expect(triggerOnly).toEqual([triggerLink]);
+    expect(triggerLinks).toEqual([triggerLink]);
+    expect(none).toEqual([]);
+  });
 });
