@@ -113,8 +113,14 @@ function willCrash(origin: string): boolean {
  * line" (GetErrorSource in Node's src/node_errors.cc). The original throw's line cannot be
  * printed any more: Node knows it only while that first throw is being reported.
  */
-function rethrowUnlocated(error: unknown): never {
+export function rethrowUnlocated(error: unknown): never {
   // A function of its own, so the marker is on the throw's line even in a minified bundle.
-  const rethrow = new Function('error', 'throw error; // node-do-not-add-exception-line') as (value: unknown) => never;
+  let rethrow: (value: unknown) => never;
+  try {
+    rethrow = new Function('error', 'throw error; // node-do-not-add-exception-line') as (value: unknown) => never;
+  } catch {
+    // --disallow-code-generation-from-strings: the same error, with a line of the bundle printed.
+    throw error;
+  }
   return rethrow(error);
 }
