@@ -38,7 +38,7 @@ export interface InvocationLifecycle {
    */
   resultPosted(requestId: string, result: RuntimeResult): Promise<void> | undefined;
   /** Flushes of ended invocations still under way (the runtime's next request waits for them). */
-  pendingFlushes(): Iterable<Promise<void>>;
+  pendingFlushes(): ReadonlySet<Promise<void>>;
   /** Adds a process-level exception to every running invocation's span, without ending it. */
   recordException(error: unknown): void;
   /** Ends every running invocation as failed and exports everything: the process is ending. Undefined when none is running. */

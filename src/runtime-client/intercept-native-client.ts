@@ -13,7 +13,8 @@ export interface RuntimeClientGate {
   observe(observer: ResultObserver): void;
 }
 
-const UNOBSERVED: ResultObserver = { resultPosted: () => undefined, pendingFlushes: () => [] };
+const NO_FLUSHES: ReadonlySet<Promise<void>> = new Set();
+const UNOBSERVED: ResultObserver = { resultPosted: () => undefined, pendingFlushes: () => NO_FLUSHES };
 
 /**
  * Gates the runtime client's native Runtime API client when the runtime loads it (both

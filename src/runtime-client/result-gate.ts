@@ -20,7 +20,7 @@ export interface ResultObserver {
    */
   resultPosted(requestId: string, result: RuntimeResult): Promise<void> | undefined;
   /** Flushes under way, which the runtime's request for its next event waits for (never reject). */
-  pendingFlushes(): Iterable<Promise<void>>;
+  pendingFlushes(): ReadonlySet<Promise<void>>;
 }
 
 export interface GateOptions {
@@ -45,7 +45,7 @@ export function gateNativeClient(native: NativeRuntimeClient, observer: ResultOb
   const post = (args: unknown[], expectedStrings: number, kind: RuntimeResult['kind'], send: () => unknown): unknown => {
     // What the native client would reject (not a string: JSON.stringify gives undefined for a
     // function or a Symbol) goes straight to it, so the runtime gets its very TypeError, at once.
-    if (args.length < expectedStrings || !args.slice(0, expectedStrings).every((arg) => typeof arg === 'string')) return send();
+    if (!leadingStrings(args, expectedStrings)) return send();
     const [encodedId, body] = args as [string, string];
     const hold = hear(observer, requestIdOf(encodedId), { kind, body });
     if (hold === undefined || !options.canHold) return send();
@@ -61,9 +61,9 @@ export function gateNativeClient(native: NativeRuntimeClient, observer: ResultOb
   return {
     next(...args) {
       // Held results go first (each is released as its flush settles, before this continues).
-      const waits = [...observer.pendingFlushes(), ...held];
-      if (waits.length === 0) return native.next(...args);
-      return Promise.all(waits).then(() => native.next(...args));
+      const flushes = observer.pendingFlushes();
+      if (flushes.size === 0 && held.size === 0) return native.next(...args);
+      return Promise.all([...flushes, ...held]).then(() => native.next(...args));
     },
     done(...args) {
       return post(args, 2, 'response', () => native.done(...args));
@@ -72,6 +72,12 @@ export function gateNativeClient(native: NativeRuntimeClient, observer: ResultOb
       return post(args, 3, 'error', () => native.error(...args));
     },
   };
+}
+
+/** Whether the first `count` arguments are strings (what the native client requires of them). */
+function leadingStrings(args: readonly unknown[], count: number): boolean {
+  for (let index = 0; index < count; index++) if (typeof args[index] !== 'string') return false;
+  return true;
 }
 
 function hear(observer: ResultObserver, requestId: string, result: RuntimeResult): Promise<void> | undefined {

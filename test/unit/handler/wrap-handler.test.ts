@@ -16,7 +16,7 @@ function recordingLifecycle(options: { failToBegin?: boolean } = {}) {
     recordException: () => undefined,
     abortAll: () => undefined,
     resultPosted: () => undefined,
-    pendingFlushes: () => [],
+    pendingFlushes: () => new Set(),
     begin(_event, context): ActiveInvocation | undefined {
       if (options.failToBegin === true) return undefined;
       journal.push(`begin:${String((context as { awsRequestId?: string } | undefined)?.awsRequestId)}`);

@@ -33,7 +33,7 @@ function observer(hold: (requestId: string, result: RuntimeResult) => Promise<vo
       heard.push([requestId, result]);
       return hold(requestId, result);
     },
-    pendingFlushes: () => pending,
+    pendingFlushes: () => new Set(pending),
   };
 }
 
